@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+// Placeholder until this command lands; it registers nothing.
+export function registerServe(_program: Command): void {}
