@@ -51,7 +51,11 @@ class Decoder {
     if (this.buf.length === 0) throw new BencodeError('EMPTY', 'empty input', 0);
     const value = this.value(0);
     if (this.pos !== this.buf.length) {
-      throw new BencodeError('TRAILING_DATA', `${this.buf.length - this.pos} unexpected bytes after the value`, this.pos);
+      throw new BencodeError(
+        'TRAILING_DATA',
+        `${this.buf.length - this.pos} unexpected bytes after the value`,
+        this.pos,
+      );
     }
     return value;
   }
@@ -62,17 +66,26 @@ class Decoder {
     if (c === CH_L) return this.list(depth + 1);
     if (c === CH_D) return this.dict(depth + 1);
     if (c >= CH_0 && c <= CH_9) return this.bytes();
-    throw new BencodeError('UNEXPECTED_BYTE', `unexpected byte 0x${c.toString(16).padStart(2, '0')}`, this.pos);
+    throw new BencodeError(
+      'UNEXPECTED_BYTE',
+      `unexpected byte 0x${c.toString(16).padStart(2, '0')}`,
+      this.pos,
+    );
   }
 
   private peek(): number {
-    if (this.pos >= this.buf.length) throw new BencodeError('TRUNCATED', 'input ends in the middle of a value', this.pos);
+    if (this.pos >= this.buf.length)
+      throw new BencodeError('TRUNCATED', 'input ends in the middle of a value', this.pos);
     return this.buf[this.pos]!;
   }
 
   private checkDepth(depth: number): void {
     if (depth > this.limits.maxDepth) {
-      throw new BencodeError('TOO_DEEP', `nesting deeper than ${this.limits.maxDepth} levels`, this.pos);
+      throw new BencodeError(
+        'TOO_DEEP',
+        `nesting deeper than ${this.limits.maxDepth} levels`,
+        this.pos,
+      );
     }
   }
 
@@ -89,7 +102,11 @@ class Decoder {
       const c = this.peek();
       if (c === CH_E) break;
       if (c < CH_0 || c > CH_9) {
-        throw new BencodeError('BAD_INTEGER', `unexpected byte 0x${c.toString(16).padStart(2, '0')} in integer`, this.pos);
+        throw new BencodeError(
+          'BAD_INTEGER',
+          `unexpected byte 0x${c.toString(16).padStart(2, '0')} in integer`,
+          this.pos,
+        );
       }
       this.pos++;
       if (this.pos - digitsStart > MAX_INTEGER_DIGITS) {
@@ -111,7 +128,9 @@ class Decoder {
     if (big < INT64_MIN || big > INT64_MAX) {
       throw new BencodeError('BAD_INTEGER', 'integer outside the signed 64-bit range', start);
     }
-    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(big)
+      : big;
   }
 
   /** Returns the start and end of a byte string's content and moves past it. */
@@ -122,22 +141,35 @@ class Decoder {
       const c = this.peek();
       if (c === CH_COLON) break;
       if (c < CH_0 || c > CH_9) {
-        throw new BencodeError('BAD_STRING', `unexpected byte 0x${c.toString(16).padStart(2, '0')} in string length`, this.pos);
+        throw new BencodeError(
+          'BAD_STRING',
+          `unexpected byte 0x${c.toString(16).padStart(2, '0')} in string length`,
+          this.pos,
+        );
       }
       length = length * 10 + (c - CH_0);
       this.pos++;
-      if (this.pos - start > 15) throw new BencodeError('BAD_STRING', 'string length has too many digits', start);
+      if (this.pos - start > 15)
+        throw new BencodeError('BAD_STRING', 'string length has too many digits', start);
     }
     if (this.pos - start > 1 && this.buf[start] === CH_0) {
       throw new BencodeError('BAD_STRING', 'string length has a leading zero', start);
     }
     if (length > this.limits.maxStringLength) {
-      throw new BencodeError('STRING_TOO_LONG', `string of ${length} bytes exceeds the limit of ${this.limits.maxStringLength}`, start);
+      throw new BencodeError(
+        'STRING_TOO_LONG',
+        `string of ${length} bytes exceeds the limit of ${this.limits.maxStringLength}`,
+        start,
+      );
     }
     this.pos++; // ':'
     const end = this.pos + length;
     if (end > this.buf.length) {
-      throw new BencodeError('TRUNCATED', `string of ${length} bytes runs past the end of the input`, start);
+      throw new BencodeError(
+        'TRUNCATED',
+        `string of ${length} bytes runs past the end of the input`,
+        start,
+      );
     }
     this.pos = end;
     return { start: end - length, end };
@@ -171,24 +203,44 @@ class Decoder {
       }
       const span = this.stringSpan();
       if (previous) {
-        // Negative when this key sorts after the previous one (Buffer#compare orders source against target).
-        const order = this.buf.compare(this.buf, previous.start, previous.end, span.start, span.end);
-        if (order === 0) throw new BencodeError('DUPLICATE_KEY', `duplicate dictionary key "${this.printable(span)}"`, keyStart);
+        const order = Buffer.compare(
+          this.buf.subarray(previous.start, previous.end),
+          this.buf.subarray(span.start, span.end),
+        );
+        if (order === 0)
+          throw new BencodeError(
+            'DUPLICATE_KEY',
+            `duplicate dictionary key "${this.printable(span)}"`,
+            keyStart,
+          );
         if (order > 0 && this.limits.strict) {
-          throw new BencodeError('UNSORTED_KEYS', `dictionary key "${this.printable(span)}" is out of order`, keyStart);
+          throw new BencodeError(
+            'UNSORTED_KEYS',
+            `dictionary key "${this.printable(span)}" is out of order`,
+            keyStart,
+          );
         }
       }
       const key = this.buf.toString('latin1', span.start, span.end);
       if (!this.limits.strict && previous && Object.hasOwn(dict, key)) {
         // Unsorted input: the neighbour comparison above cannot see every duplicate.
-        throw new BencodeError('DUPLICATE_KEY', `duplicate dictionary key "${this.printable(span)}"`, keyStart);
+        throw new BencodeError(
+          'DUPLICATE_KEY',
+          `duplicate dictionary key "${this.printable(span)}"`,
+          keyStart,
+        );
       }
       previous = span;
       const valueStart = this.pos;
       const value = this.value(depth);
       if (recordInfo && key === 'info') this.infoSpan = { start: valueStart, end: this.pos };
       if (key === '__proto__') {
-        Object.defineProperty(dict, key, { value, enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(dict, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       } else {
         dict[key] = value;
       }
@@ -205,13 +257,19 @@ class Decoder {
 
 function toBuffer(data: Uint8Array): Buffer {
   if (Buffer.isBuffer(data)) return data;
-  if (!(data instanceof Uint8Array)) throw new BencodeError('BAD_INPUT', 'input must be a Uint8Array');
+  if (!(data instanceof Uint8Array))
+    throw new BencodeError('BAD_INPUT', 'input must be a Uint8Array');
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
 function limitsOf(options: DecodeOptions, size: number): Limits {
   const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
-  if (size > maxSize) throw new BencodeError('TOO_LARGE', `input of ${size} bytes exceeds the limit of ${maxSize}`, 0);
+  if (size > maxSize)
+    throw new BencodeError(
+      'TOO_LARGE',
+      `input of ${size} bytes exceeds the limit of ${maxSize}`,
+      0,
+    );
   return {
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     maxStringLength: options.maxStringLength ?? maxSize,
@@ -238,7 +296,8 @@ export function decodeTorrentFile(
 ): { value: BDict; infoSpan?: Span } {
   const buf = toBuffer(data);
   const limits = limitsOf(options, buf.length);
-  if (buf.length > 0 && buf[0] !== CH_D) throw new BencodeError('NOT_A_DICTIONARY', 'top-level value is not a dictionary', 0);
+  if (buf.length > 0 && buf[0] !== CH_D)
+    throw new BencodeError('NOT_A_DICTIONARY', 'top-level value is not a dictionary', 0);
   const decoder = new Decoder(buf, limits, true);
   const value = decoder.decodeWhole() as BDict;
   return decoder.infoSpan ? { value, infoSpan: decoder.infoSpan } : { value };

@@ -17,28 +17,41 @@ export function encode(value: Encodable): Buffer {
   const length = measure(value, 0);
   const out = Buffer.allocUnsafe(length);
   const end = write(out, 0, value);
-  if (end !== length) throw new BencodeError('INTERNAL', `encoded ${end} bytes, expected ${length}`);
+  if (end !== length)
+    throw new BencodeError('INTERNAL', `encoded ${end} bytes, expected ${length}`);
   return out;
 }
 
 function checkDepth(depth: number): void {
   // Encoding is recursive; a cycle or absurd nesting would otherwise overflow the stack.
-  if (depth > 1000) throw new BencodeError('TOO_DEEP', 'value nested deeper than 1000 levels (a cycle?)');
+  if (depth > 1000)
+    throw new BencodeError('TOO_DEEP', 'value nested deeper than 1000 levels (a cycle?)');
 }
 
 function integerText(value: number | bigint): string {
   if (typeof value === 'number' && !Number.isSafeInteger(value)) {
-    throw new BencodeError('NOT_AN_INTEGER', `cannot encode ${value}: bencode integers must be safe integers (use a bigint above 2^53)`);
+    throw new BencodeError(
+      'NOT_AN_INTEGER',
+      `cannot encode ${value}: bencode integers must be safe integers (use a bigint above 2^53)`,
+    );
   }
   return value.toString();
+}
+
+function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
 }
 
 function sortedKeys(dict: object): string[] {
   const keys = Object.keys(dict).filter((k) => (dict as Record<string, unknown>)[k] !== undefined);
   for (const key of keys) {
     // Keys are latin1 (one char per byte); anything wider cannot be written as the bytes it stands for.
-    if (/[^\x00-\xff]/.test(key)) {
-      throw new BencodeError('BAD_KEY', `dictionary key "${key}" has characters above U+00FF; keys are latin1 byte strings`);
+    if (!isLatin1(key)) {
+      throw new BencodeError(
+        'BAD_KEY',
+        `dictionary key "${key}" has characters above U+00FF; keys are latin1 byte strings`,
+      );
     }
   }
   // With every char <= 0xFF, UTF-16 code-unit order is byte order.
@@ -57,7 +70,8 @@ function measure(value: unknown, depth: number): number {
   if (Array.isArray(value)) {
     let n = 2;
     for (const item of value) {
-      if (item === undefined || item === null) throw new BencodeError('BAD_VALUE', 'lists cannot hold null or undefined');
+      if (item === undefined || item === null)
+        throw new BencodeError('BAD_VALUE', 'lists cannot hold null or undefined');
       n += measure(item, depth + 1);
     }
     return n;
@@ -70,7 +84,10 @@ function measure(value: unknown, depth: number): number {
     }
     return n;
   }
-  throw new BencodeError('BAD_VALUE', `cannot encode a value of type ${value === null ? 'null' : typeof value}`);
+  throw new BencodeError(
+    'BAD_VALUE',
+    `cannot encode a value of type ${value === null ? 'null' : typeof value}`,
+  );
 }
 
 function decimalLength(n: number): number {
@@ -87,7 +104,8 @@ function write(out: Buffer, pos: number, value: unknown): number {
     pos += out.write(`${Buffer.byteLength(value, 'utf8')}:`, pos, 'latin1');
     return pos + out.write(value, pos, 'utf8');
   }
-  if (typeof value === 'number' || typeof value === 'bigint') return pos + out.write(`i${integerText(value)}e`, pos, 'latin1');
+  if (typeof value === 'number' || typeof value === 'bigint')
+    return pos + out.write(`i${integerText(value)}e`, pos, 'latin1');
   if (typeof value === 'boolean') return pos + out.write(value ? 'i1e' : 'i0e', pos, 'latin1');
   if (Array.isArray(value)) {
     out[pos++] = L;

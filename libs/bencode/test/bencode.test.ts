@@ -44,11 +44,14 @@ describe('decode: byte vectors', () => {
     expect(errorOf(() => decode(b('i9223372036854775808e'))).code).toBe('BAD_INTEGER');
   });
 
-  test.each(['i-0e', 'i03e', 'i-03e', 'ie', 'i-e', 'i+1e', 'i1.5e', 'i 1e', 'i1 e', 'i00e'])('rejects integer %s', (input) => {
-    const err = errorOf(() => decode(b(input)));
-    expect(err.code).toBe('BAD_INTEGER');
-    expect(err.message).toMatch(/at byte \d+$/);
-  });
+  test.each(['i-0e', 'i03e', 'i-03e', 'ie', 'i-e', 'i+1e', 'i1.5e', 'i 1e', 'i1 e', 'i00e'])(
+    'rejects integer %s',
+    (input) => {
+      const err = errorOf(() => decode(b(input)));
+      expect(err.code).toBe('BAD_INTEGER');
+      expect(err.message).toMatch(/at byte \d+$/);
+    },
+  );
 
   test('strings decode as Buffers holding the exact bytes', () => {
     const v = decode(b('4:\x00\xff\x80a'));
@@ -105,7 +108,9 @@ describe('decode: byte vectors', () => {
     expect(err.message).toContain('"a"');
     // Byte order, not code-point-of-UTF-8 order: 0x7a < 0xc3.
     expect(decode(b('d1:zi1e2:\xc3\xa9i2ee'), { strict: true })).toBeTruthy();
-    expect(errorOf(() => decode(b('d2:\xc3\xa9i2e1:zi1ee'), { strict: true })).code).toBe('UNSORTED_KEYS');
+    expect(errorOf(() => decode(b('d2:\xc3\xa9i2e1:zi1ee'), { strict: true })).code).toBe(
+      'UNSORTED_KEYS',
+    );
     // A key that is a prefix of the next sorts first.
     expect(decode(b('d1:ai1e2:aai2ee'), { strict: true })).toEqual({ a: 1, aa: 2 });
   });
@@ -121,7 +126,9 @@ describe('decode: limits', () => {
     const ok = 'l'.repeat(100) + 'e'.repeat(100);
     expect(() => decode(b(ok))).not.toThrow();
     expect(errorOf(() => decode(b('l'.repeat(101) + 'e'.repeat(101)))).code).toBe('TOO_DEEP');
-    expect(errorOf(() => decode(b('d1:a'.repeat(101) + 'le' + 'e'.repeat(101)))).code).toBe('TOO_DEEP');
+    expect(errorOf(() => decode(b('d1:a'.repeat(101) + 'le' + 'e'.repeat(101)))).code).toBe(
+      'TOO_DEEP',
+    );
     expect(errorOf(() => decode(b('l'.repeat(1_000_000)))).code).toBe('TOO_DEEP');
     expect(errorOf(() => decode(b('lll1:aeee'), { maxDepth: 2 })).code).toBe('TOO_DEEP');
   });
@@ -133,8 +140,12 @@ describe('decode: limits', () => {
   });
 
   test('maxStringLength refuses long strings, including claims longer than the input', () => {
-    expect(errorOf(() => decode(b('5:abcde'), { maxStringLength: 4 })).code).toBe('STRING_TOO_LONG');
-    expect(errorOf(() => decode(b('99999999999:a'), { maxStringLength: 1000 })).code).toBe('STRING_TOO_LONG');
+    expect(errorOf(() => decode(b('5:abcde'), { maxStringLength: 4 })).code).toBe(
+      'STRING_TOO_LONG',
+    );
+    expect(errorOf(() => decode(b('99999999999:a'), { maxStringLength: 1000 })).code).toBe(
+      'STRING_TOO_LONG',
+    );
     expect(errorOf(() => decode(b('99999999999:a'))).code).toBe('STRING_TOO_LONG');
     expect(errorOf(() => decode(b('9999999999999999999:a'))).code).toBe('BAD_STRING');
   });
@@ -244,10 +255,15 @@ describe('agrees with the bencode npm package where that package is correct', ()
   function randomValue(random: () => number, depth: number): BValue {
     const kind = Math.floor(random() * (depth > 3 ? 2 : 4));
     if (kind === 0) return Math.floor((random() - 0.5) * 2 ** 40);
-    if (kind === 1) return Buffer.from(Array.from({ length: Math.floor(random() * 8) }, () => Math.floor(random() * 256)));
-    if (kind === 2) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+    if (kind === 1)
+      return Buffer.from(
+        Array.from({ length: Math.floor(random() * 8) }, () => Math.floor(random() * 256)),
+      );
+    if (kind === 2)
+      return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
     const dict: Record<string, BValue> = {};
-    for (let i = Math.floor(random() * 4); i > 0; i--) dict[`k${Math.floor(random() * 50)}`] = randomValue(random, depth + 1);
+    for (let i = Math.floor(random() * 4); i > 0; i--)
+      dict[`k${Math.floor(random() * 50)}`] = randomValue(random, depth + 1);
     return dict;
   }
 
