@@ -1,1 +1,13 @@
-export {};
+export { WireError, type WireErrorCode } from './errors.js';
+export { Bitfield } from './bitfield.js';
+export {
+  encodeHandshake,
+  decodeHandshake,
+  supportsExtensions,
+  supportsFast,
+  HANDSHAKE_LENGTH,
+  PROTOCOL_NAME,
+  type Handshake,
+} from './handshake.js';
+export { encodeMessage, encodePieceHeader, MessageId, type Message } from './messages.js';
+export { WireDecoder, type WireDecoderOptions, type WireEvent } from './decoder.js';
