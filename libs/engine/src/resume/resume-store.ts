@@ -134,7 +134,7 @@ export class ResumeStore {
     await Promise.all([...this.saving.values()].map((p) => p.catch(() => undefined)));
     const targets = [this.resumePath(infoHash), this.torrentPath(infoHash)];
     const prefixes = targets.map(tempPrefix);
-    let entries: string[] = [];
+    let entries: string[];
     try {
       entries = await fs.readdir(this.dir);
     } catch (err) {
