@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker-config.js';
+import { Swarm, type SwarmPeer } from './swarm.js';
+
+export interface SwarmCounts {
+  seeders: number;
+  leechers: number;
+  completed: number;
+}
+
+/** A change to write behind to the peers table: the peer as it now stands, or null once gone. */
+export interface PeerChange {
+  infoHash: string;
+  peerId: string;
+  peer: SwarmPeer | null;
+}
+
+/**
+ * Every swarm the tracker serves, in memory. Announces read and change only this; the peers
+ * table is a mirror written in batches (see PeerStore) so the hot path never waits on SQLite.
+ */
+@Injectable()
+export class SwarmRegistry {
+  private readonly swarms = new Map<string, Swarm>();
+  private readonly completedCounts = new Map<string, number>();
+  private pending = new Map<string, PeerChange>();
+
+  constructor(@Inject(TRACKER_CONFIG) private readonly config: TrackerConfig) {}
+
+  /** Silence after which a peer is dropped: two intervals plus a grace period, in ms. */
+  get peerTtlMs(): number {
+    return (2 * this.config.interval + this.config.peerGraceSeconds) * 1000;
+  }
+
+  find(infoHash: string, peerId: string): SwarmPeer | undefined {
+    return this.swarms.get(infoHash)?.get(peerId);
+  }
+
+  swarm(infoHash: string): Swarm | undefined {
+    return this.swarms.get(infoHash);
+  }
+
+  save(infoHash: string, peer: SwarmPeer): Swarm {
+    let swarm = this.swarms.get(infoHash);
+    if (swarm === undefined) {
+      swarm = new Swarm();
+      this.swarms.set(infoHash, swarm);
+    }
+    swarm.put(peer);
+    this.pending.set(infoHash + peer.peerId, { infoHash, peerId: peer.peerId, peer });
+    return swarm;
+  }
+
+  drop(infoHash: string, peerId: string): boolean {
+    const swarm = this.swarms.get(infoHash);
+    if (swarm?.remove(peerId) === undefined) return false;
+    if (swarm.size === 0) this.swarms.delete(infoHash);
+    this.pending.set(infoHash + peerId, { infoHash, peerId, peer: null });
+    return true;
+  }
+
+  /** Forgets a deleted torrent's peers and completions. */
+  forget(infoHash: string): void {
+    const swarm = this.swarms.get(infoHash);
+    for (const peerId of swarm?.peers.keys() ?? []) this.drop(infoHash, peerId);
+    this.completedCounts.delete(infoHash);
+  }
+
+  countCompletion(infoHash: string): void {
+    this.completedCounts.set(infoHash, (this.completedCounts.get(infoHash) ?? 0) + 1);
+  }
+
+  counts(infoHash: string): SwarmCounts {
+    const swarm = this.swarms.get(infoHash);
+    return {
+      seeders: swarm?.seeders.length ?? 0,
+      leechers: swarm?.leechers.length ?? 0,
+      completed: this.completedCounts.get(infoHash) ?? 0,
+    };
+  }
+
+  totals(): { torrents: number; peers: number; seeders: number; leechers: number } {
+    let seeders = 0;
+    let leechers = 0;
+    for (const swarm of this.swarms.values()) {
+      seeders += swarm.seeders.length;
+      leechers += swarm.leechers.length;
+    }
+    return { torrents: this.swarms.size, peers: seeders + leechers, seeders, leechers };
+  }
+
+  /** Drops peers silent for longer than the TTL; returns how many went. */
+  expire(now: number): number {
+    const cutoff = now - this.peerTtlMs;
+    let removed = 0;
+    for (const [infoHash, swarm] of [...this.swarms]) {
+      for (const peer of [...swarm.peers.values()]) {
+        if (peer.lastAnnounce < cutoff && this.drop(infoHash, peer.peerId)) removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Hands over the changes since the last call (the write-behind batch). */
+  takeChanges(): PeerChange[] {
+    if (this.pending.size === 0) return [];
+    const changes = [...this.pending.values()];
+    this.pending = new Map();
+    return changes;
+  }
+
+  /** Fills the registry at start from what was last written; these are not changes. */
+  restore(peers: Array<{ infoHash: string; peer: SwarmPeer }>, completed: Map<string, number>): void {
+    for (const { infoHash, peer } of peers) {
+      let swarm = this.swarms.get(infoHash);
+      if (swarm === undefined) {
+        swarm = new Swarm();
+        this.swarms.set(infoHash, swarm);
+      }
+      swarm.put(peer);
+    }
+    for (const [infoHash, count] of completed) this.completedCounts.set(infoHash, count);
+  }
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import type { TrackerConfig } from './config/tracker-config.js';
+import { createLogger, PinoNestLogger } from './logging/pino-logger.js';
+
+function validationMessages(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}),
+    ...validationMessages(e.children ?? []),
+  ]);
+}
+
+/** Builds the whole tracker (catalog, announce, stats) without listening. */
+export async function createTrackerApp(config: TrackerConfig): Promise<NestExpressApplication> {
+  if (config.databasePath !== ':memory:') mkdirSync(dirname(config.databasePath), { recursive: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: new PinoNestLogger(createLogger(config)),
+    abortOnError: false,
+  });
+  // Announce answers are unique per request; hashing them for an ETag is wasted work.
+  app.set('etag', false);
+  app.disable('x-powered-by');
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      transform: true,
+      exceptionFactory: (errors) => new BadRequestException(validationMessages(errors).join('; ')),
+    }),
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Swarmhub tracker')
+      .setDescription('Torrent catalog API. /announce and /scrape speak the BitTorrent tracker protocol.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document);
+  await app.init();
+  return app;
+}
+
+export interface RunningTracker {
+  app: NestExpressApplication;
+  /** Base URL, e.g. http://127.0.0.1:6969 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startTracker(config: TrackerConfig): Promise<RunningTracker> {
+  const app = await createTrackerApp(config);
+  await app.listen(config.port, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const host = shownHost.includes(':') ? `[${shownHost}]` : shownHost;
+  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+}
