@@ -1,0 +1,376 @@
+// The one typed client of the user's own peer agent (docs/interfaces.md, "Agent control API").
+// It runs in the browser: the agent listens on the user's loopback interface, which the web
+// server (maybe on another machine) cannot reach. Every request carries the bearer token and a
+// timeout, so an absent or silent agent never leaves the page hanging.
+
+import { SseParser } from './sse-parser';
+
+export type TransferState =
+  'metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error';
+
+export interface Transfer {
+  infoHash: string;
+  name: string;
+  totalLength: number;
+  state: TransferState;
+  progress: number;
+  downloaded: number;
+  uploaded: number;
+  downloadRate: number;
+  uploadRate: number;
+  peers: number;
+  seeds: number;
+  eta: number | null;
+  ratio: number;
+  piecesDone: number;
+  pieceCount: number;
+  error?: string;
+  saveDir: string;
+  addedAt: string;
+  paused: boolean;
+}
+
+export interface PeerInfo {
+  address: string;
+  port: number;
+  client: string;
+  downloadRate: number;
+  uploadRate: number;
+  progress: number;
+  flags: string;
+}
+
+export interface TrackerInfo {
+  url: string;
+  tier: number;
+  lastAnnounceAt?: string;
+  lastResult?: string;
+  seeders?: number;
+  leechers?: number;
+}
+
+/**
+ * One transfer in full. docs/interfaces.md writes it as `extends Transfer` with `peers: PeerInfo[]`:
+ * in the detail, `peers` is the list of connected peers, not the count.
+ */
+export type TransferDetail = Omit<Transfer, 'peers'> & {
+  files: { path: string; length: number; downloaded: number }[];
+  /** base64 of the piece bitfield, piece 0 in the high bit of the first byte */
+  bitfield: string;
+  peers: PeerInfo[];
+  trackers: TrackerInfo[];
+  uploadRateLimit: number;
+  downloadRateLimit: number;
+  maxConnections: number;
+};
+
+export interface AgentHealth {
+  ok: boolean;
+  version: string;
+  peerPort: number;
+}
+
+export interface CreateRequest {
+  path: string;
+  trackers: string[];
+  publishTo?: string;
+  title?: string;
+  description?: string;
+  category?: string;
+  tags?: string;
+  private?: boolean;
+  comment?: string;
+  pieceLength?: number;
+}
+
+export interface CreateResult {
+  infoHash: string;
+  magnet: string;
+  transfer: Transfer;
+  published?: { url: string };
+}
+
+export type AgentEvent =
+  { type: 'transfer'; transfer: Transfer } | { type: 'removed'; infoHash: string };
+
+export interface AgentPairing {
+  /** Origin of the agent's API, e.g. http://127.0.0.1:6880 */
+  agentUrl: string;
+  token: string;
+}
+
+export type AgentErrorCode =
+  | 'NOT_PAIRED' // no token stored in this browser
+  | 'UNREACHABLE' // not running, or the browser refused to reach it (Local Network Access, CORS)
+  | 'TIMEOUT'
+  | 'UNAUTHORIZED' // wrong or old token: pair again
+  | 'FORBIDDEN' // this site's origin is not on the agent's allow-list
+  | 'REJECTED' // the agent understood and said no (bad input, unknown torrent)
+  | 'BAD_RESPONSE';
+
+export class AgentError extends Error {
+  constructor(
+    readonly code: AgentErrorCode,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'AgentError';
+  }
+}
+
+export const PAIRING_STORAGE_KEY = 'swarmhub.agent';
+export const DEFAULT_AGENT_URL = 'http://127.0.0.1:6880';
+const REQUEST_TIMEOUT_MS = 8_000;
+const CREATE_TIMEOUT_MS = 10 * 60_000; // hashing a large folder takes a while
+const STREAM_CONNECT_TIMEOUT_MS = 8_000;
+
+/**
+ * Reads `#agent=<url>&token=<token>` (the agent's pairing link). The fragment is never sent to
+ * any server, so the token stays between the agent and this browser.
+ */
+export function pairingFromFragment(fragment: string): AgentPairing | null {
+  const params = new URLSearchParams(fragment.replace(/^#/, ''));
+  const token = params.get('token');
+  if (!token) return null;
+  const agentUrl = normaliseAgentUrl(params.get('agent') || DEFAULT_AGENT_URL);
+  if (!agentUrl) return null;
+  return { agentUrl, token };
+}
+
+/** Only an http(s) origin is accepted: the link came from outside and must not smuggle a path. */
+export function normaliseAgentUrl(value: string): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+export function loadPairing(): AgentPairing | null {
+  try {
+    const raw = localStorage.getItem(PAIRING_STORAGE_KEY);
+    if (!raw) return null;
+    const value = JSON.parse(raw) as Partial<AgentPairing>;
+    if (typeof value.token !== 'string' || typeof value.agentUrl !== 'string') return null;
+    const agentUrl = normaliseAgentUrl(value.agentUrl);
+    return agentUrl ? { agentUrl, token: value.token } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function savePairing(pairing: AgentPairing): void {
+  localStorage.setItem(PAIRING_STORAGE_KEY, JSON.stringify(pairing));
+}
+
+export function forgetPairing(): void {
+  localStorage.removeItem(PAIRING_STORAGE_KEY);
+}
+
+export class AgentClient {
+  constructor(readonly pairing: AgentPairing) {}
+
+  health(): Promise<AgentHealth> {
+    return this.json<AgentHealth>('GET', '/api/v1/health');
+  }
+
+  async listTransfers(): Promise<Transfer[]> {
+    const body = await this.json<{ torrents: Transfer[] }>('GET', '/api/v1/torrents');
+    return Array.isArray(body.torrents) ? body.torrents : [];
+  }
+
+  getTransfer(infoHash: string): Promise<TransferDetail> {
+    return this.json<TransferDetail>('GET', `/api/v1/torrents/${encodeURIComponent(infoHash)}`);
+  }
+
+  /** Adds by the catalog's .torrent address (the agent fetches it) or by magnet link. */
+  addTransfer(
+    input: { url: string } | { magnet: string },
+    options: { saveDir?: string; paused?: boolean } = {},
+  ): Promise<Transfer> {
+    return this.json<Transfer>('POST', '/api/v1/torrents', { ...input, ...options });
+  }
+
+  pause(infoHash: string): Promise<Transfer> {
+    return this.json<Transfer>('POST', `/api/v1/torrents/${encodeURIComponent(infoHash)}/pause`);
+  }
+
+  resume(infoHash: string): Promise<Transfer> {
+    return this.json<Transfer>('POST', `/api/v1/torrents/${encodeURIComponent(infoHash)}/resume`);
+  }
+
+  async remove(infoHash: string, deleteData: boolean): Promise<void> {
+    await this.request(
+      'DELETE',
+      `/api/v1/torrents/${encodeURIComponent(infoHash)}?deleteData=${deleteData}`,
+    );
+  }
+
+  create(request: CreateRequest): Promise<CreateResult> {
+    return this.json<CreateResult>('POST', '/api/v1/create', request, CREATE_TIMEOUT_MS);
+  }
+
+  /**
+   * Reads the agent's event stream until `signal` aborts or the stream ends; resolves when it
+   * ends, rejects with an AgentError when it cannot connect. The caller reconnects.
+   */
+  async streamEvents(onEvent: (event: AgentEvent) => void, signal: AbortSignal): Promise<void> {
+    const connectTimeout = new AbortController();
+    const timer = setTimeout(() => connectTimeout.abort(), STREAM_CONNECT_TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await this.send(
+        'GET',
+        '/api/v1/events',
+        undefined,
+        AbortSignal.any([signal, connectTimeout.signal]),
+        {
+          Accept: 'text/event-stream',
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!response.body)
+      throw new AgentError('BAD_RESPONSE', 'The agent sent an event stream without a body.');
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    const parser = new SseParser();
+    const stop = () => void reader.cancel().catch(() => undefined);
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        for (const event of parser.push(value)) {
+          const parsed = parseAgentEvent(event.event, event.data);
+          if (parsed) onEvent(parsed);
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      throw new AgentError(
+        'UNREACHABLE',
+        `The connection to the agent's event stream broke: ${describe(error)}`,
+      );
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  private async json<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<T> {
+    const response = await this.request(method, path, body, timeoutMs);
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new AgentError(
+        'BAD_RESPONSE',
+        `The agent's answer to ${method} ${path} is not JSON.`,
+        response.status,
+      );
+    }
+  }
+
+  private request(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<Response> {
+    return this.send(method, path, body, AbortSignal.timeout(timeoutMs));
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${this.pairing.token}`,
+      ...extraHeaders,
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(this.pairing.agentUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+        cache: 'no-store',
+        // The agent is on the user's own loopback interface; Chromium asks the user before a
+        // public page may reach it (Local Network Access). `targetAddressSpace` declares it.
+        ...({ targetAddressSpace: 'loopback' } as RequestInit),
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        throw new AgentError(
+          'TIMEOUT',
+          `Your agent at ${this.pairing.agentUrl} did not answer in time.`,
+        );
+      }
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      throw new AgentError(
+        'UNREACHABLE',
+        `Your agent at ${this.pairing.agentUrl} cannot be reached: it is not running, or the browser blocked the request.`,
+      );
+    }
+    if (response.ok) return response;
+    const message = await errorMessage(response);
+    if (response.status === 401) {
+      throw new AgentError(
+        'UNAUTHORIZED',
+        `Your agent refused the stored token (${message}). Pair again with its pairing link.`,
+        401,
+      );
+    }
+    if (response.status === 403) {
+      throw new AgentError(
+        'FORBIDDEN',
+        `Your agent refused this site (${message}). Start it with --allow-origin ${window.location.origin}.`,
+        403,
+      );
+    }
+    throw new AgentError('REJECTED', message, response.status);
+  }
+}
+
+export function parseAgentEvent(type: string, data: string): AgentEvent | null {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (!payload || typeof payload !== 'object') return null;
+  const record = payload as Record<string, unknown>;
+  if (type === 'transfer' && typeof record.infoHash === 'string')
+    return { type: 'transfer', transfer: payload as Transfer };
+  if (type === 'removed' && typeof record.infoHash === 'string')
+    return { type: 'removed', infoHash: record.infoHash };
+  return null;
+}
+
+async function errorMessage(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { message?: unknown };
+    if (typeof body.message === 'string' && body.message) return body.message;
+    if (Array.isArray(body.message)) return body.message.join('; ');
+  } catch {
+    // Not JSON: fall through to the status line.
+  }
+  return `HTTP ${response.status}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
