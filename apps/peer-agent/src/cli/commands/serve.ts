@@ -1,4 +1,78 @@
 import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { ConfigError, loadAgentConfig, type AgentFlags } from '../../daemon/config.js';
+import { startAgent } from '../../daemon/agent-app.js';
 
-// Placeholder until this command lands; it registers nothing.
-export function registerServe(_program: Command): void {}
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the agent: the engine and its control API on 127.0.0.1')
+    .option(
+      '--data-dir <dir>',
+      'state, token and resume data (AGENT_DATA_DIR; default ~/.swarmhub-agent)',
+    )
+    .option('--api-host <host>', 'control API address (AGENT_API_HOST; default 127.0.0.1)')
+    .option('--api-port <port>', 'control API port (AGENT_API_PORT; default 6880)')
+    .option('--peer-host <host>', 'address peers connect to (AGENT_PEER_HOST; default 0.0.0.0)')
+    .option('--peer-port <port>', 'BitTorrent port (AGENT_PEER_PORT; default 6881)')
+    .option(
+      '--download-dir <dir>',
+      'default save directory (AGENT_DOWNLOAD_DIR; default ~/Downloads/swarmhub)',
+    )
+    .option(
+      '--allow-origin <origin>',
+      'web origin allowed to use the API, repeatable (AGENT_ALLOW_ORIGINS)',
+      collect,
+      [],
+    )
+    .option(
+      '--allowed-root <dir>',
+      'root that request paths must lie under, repeatable (AGENT_ALLOWED_ROOTS)',
+      collect,
+      [],
+    )
+    .option(
+      '--allow-remote-bind',
+      'allow --api-host to be a non-loopback address (AGENT_ALLOW_REMOTE_BIND)',
+    )
+    .option(
+      '--web-url <url>',
+      'web app for the pairing link (AGENT_WEB_URL; default http://localhost:3000)',
+    )
+    .action(async (flags: AgentFlags) => {
+      let config;
+      try {
+        config = loadAgentConfig(flags);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new CliError(err.message);
+        throw err;
+      }
+      const agent = await startAgent(config, {
+        log: (m) => process.stderr.write(`peer-agent: ${m}\n`),
+      });
+      process.stdout.write(
+        `Swarmhub agent API on ${agent.apiUrl} (peers on port ${agent.agent.peerPort}, data in ${config.dataDir})\n` +
+          `Pair the web app: ${agent.pairingLink}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          // A second signal while closing forces the exit.
+          process.once('SIGINT', () => process.exit(130));
+          agent
+            .close()
+            .catch((err: Error) =>
+              process.stderr.write(`peer-agent: closing failed: ${err.message}\n`),
+            )
+            .finally(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

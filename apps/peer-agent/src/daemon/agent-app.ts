@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Session } from '@swarmhub/engine';
+import { AgentModule } from './agent.module.js';
+import { type AgentConfig, isLoopbackBindAddress } from './config.js';
+import { ErrorFilter } from './http/error.filter.js';
+import { EventStream } from './http/event-stream.js';
+import { PathPolicy } from './security/path-policy.js';
+import { createRequestSecurity } from './security/request-security.js';
+import { loadOrCreateToken } from './security/token.js';
+import { StateStore } from './state/state-store.js';
+import { AgentService } from './transfers/agent.service.js';
+import { AGENT_VERSION } from './version.js';
+
+export interface AgentAppOptions {
+  /** Nest's log levels; false silences it (tests). */
+  logger?: false | LogLevel[];
+  heartbeatMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface RunningAgent {
+  app: NestExpressApplication;
+  agent: AgentService;
+  token: string;
+  /** e.g. http://127.0.0.1:6880 */
+  apiUrl: string;
+  pairingLink: string;
+  close(): Promise<void>;
+}
+
+/** Builds the Nest app over a ready facade: the security layer first, then parsers and routes. */
+export async function createAgentApp(
+  agent: AgentService,
+  token: string,
+  config: Pick<AgentConfig, 'allowOrigins' | 'apiHost' | 'allowRemoteBind'>,
+  options: AgentAppOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(
+    AgentModule.register(agent, new EventStream(agent, options.heartbeatMs)),
+    { bodyParser: false, logger: options.logger ?? ['error', 'warn'] },
+  );
+  app.disable('x-powered-by');
+  // Mounted before Nest adds its router and not-found handler, so every request meets it:
+  // unknown routes and malformed bodies are refused before anything else looks at them.
+  app.use(
+    createRequestSecurity({
+      token,
+      allowOrigins: config.allowOrigins,
+      extraHostNames:
+        config.allowRemoteBind && !isLoopbackBindAddress(config.apiHost)
+          ? [config.apiHost.toLowerCase()]
+          : [],
+    }),
+  );
+  // Room for a base64 .torrent of up to 10 MiB.
+  app.useBodyParser('json', { limit: '16mb' });
+  app.setGlobalPrefix('api/v1');
+  app.useGlobalFilters(new ErrorFilter());
+  await app.init();
+  return app;
+}
+
+/** Starts everything `peer-agent serve` runs: token, state, engine, restored transfers, API. */
+export async function startAgent(
+  config: AgentConfig,
+  options: AgentAppOptions = {},
+): Promise<RunningAgent> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await mkdir(config.downloadDir, { recursive: true });
+  const token = await loadOrCreateToken(config.dataDir);
+  const log =
+    options.log ?? ((message: string) => process.stderr.write(`peer-agent: ${message}\n`));
+  const store = new StateStore(config.dataDir);
+  const { warning } = await store.load();
+  if (warning) log(warning);
+  const settings = store.settings();
+  const session = await Session.create({
+    resumeDir: join(config.dataDir, 'resume'),
+    peerPort: config.peerPort,
+    listenHost: config.peerHost,
+    uploadRateLimit: settings.uploadRateLimit,
+    downloadRateLimit: settings.downloadRateLimit,
+    ...(settings.maxConnections > 0 ? { maxConnections: settings.maxConnections } : {}),
+  });
+  const agent = new AgentService({
+    session,
+    store,
+    paths: new PathPolicy(config.allowedRoots),
+    downloadDir: config.downloadDir,
+    version: AGENT_VERSION,
+    log,
+  });
+  let app: NestExpressApplication;
+  try {
+    await agent.restore();
+    app = await createAgentApp(agent, token, config, options);
+    await app.listen(config.apiPort, config.apiHost);
+  } catch (err) {
+    await agent.close().catch(() => undefined);
+    throw err;
+  }
+  const address = app.getHttpServer().address() as AddressInfo;
+  const apiUrl = `http://${urlHost(config.apiHost)}:${address.port}`;
+  return {
+    app,
+    agent,
+    token,
+    apiUrl,
+    pairingLink: pairingLink(config.webUrl, apiUrl, token),
+    async close() {
+      await app.close();
+      await agent.close();
+    },
+  };
+}
+
+/** The web app reads the agent's address and token from the fragment, which no server ever sees. */
+export function pairingLink(webUrl: string, apiUrl: string, token: string): string {
+  return `${webUrl}/agent#agent=${encodeURIComponent(apiUrl)}&token=${token}`;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

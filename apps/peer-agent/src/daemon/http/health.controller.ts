@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import type { Health } from '../../client/api-types.js';
+import { AgentService } from '../transfers/agent.service.js';
+
+@Controller('health')
+export class HealthController {
+  constructor(private readonly agent: AgentService) {}
+
+  @Get()
+  health(): Health {
+    return this.agent.health();
+  }
+}
