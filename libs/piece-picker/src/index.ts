@@ -1,1 +1,7 @@
-export {};
+export {
+  PiecePicker,
+  type BlockRequest,
+  type BlockReceived,
+  type PeerKey,
+  type PiecePickerOptions,
+} from './piece-picker.js';
