@@ -11,3 +11,4 @@ export {
 } from './handshake.js';
 export { encodeMessage, encodePieceHeader, MessageId, type Message } from './messages.js';
 export { WireDecoder, type WireDecoderOptions, type WireEvent } from './decoder.js';
+export { allowedFastSet } from './allowed-fast.js';
