@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { encode } from '@swarmhub/bencode';
-import { DuplicateTorrentError } from '@swarmhub/engine';
+import { DuplicateTorrentError, torrentFileBytes } from '@swarmhub/engine';
 import type { Session, Torrent } from '@swarmhub/engine';
 import {
   MetainfoError,
@@ -431,11 +430,5 @@ async function parseInputAsync<T>(run: () => Promise<T>): Promise<T> {
  */
 function torrentFileFromMetadata(metainfo: Metainfo, magnetUri: string): Buffer {
   const trackers = parseMagnet(magnetUri).trackers;
-  const parts: Buffer[] = [Buffer.from('d')];
-  if (trackers.length > 0) {
-    parts.push(encode('announce'), encode(trackers[0]));
-    parts.push(encode('announce-list'), encode(trackers.map((t) => [Buffer.from(t)])));
-  }
-  parts.push(encode('info'), metainfo.info, Buffer.from('e'));
-  return Buffer.concat(parts);
+  return torrentFileBytes(metainfo.info, trackers.length > 0 ? [trackers] : []);
 }
