@@ -12,3 +12,16 @@ export {
 export { encodeMessage, encodePieceHeader, MessageId, type Message } from './messages.js';
 export { WireDecoder, type WireDecoderOptions, type WireEvent } from './decoder.js';
 export { allowedFastSet } from './allowed-fast.js';
+export {
+  encodeExtendedHandshake,
+  decodeExtendedHandshake,
+  MAX_EXTENDED_HANDSHAKE_LENGTH,
+  type ExtendedHandshake,
+} from './extension.js';
+export {
+  encodeMetadataMessage,
+  decodeMetadataMessage,
+  metadataPieceCount,
+  METADATA_PIECE_SIZE,
+  type MetadataMessage,
+} from './metadata.js';
