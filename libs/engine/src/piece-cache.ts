@@ -1,0 +1,55 @@
+import type { Storage } from './storage/index.js';
+
+/**
+ * Whole pieces read from storage for serving requests: peers ask for a piece's blocks in a row,
+ * so one read per piece instead of one per 16 KiB block. Bounded by bytes, least recently used out.
+ */
+export class PieceCache {
+  private readonly entries = new Map<number, Promise<Buffer>>();
+  private bytes = 0;
+  private readonly sizes = new Map<number, number>();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly pieceLength: number,
+    private readonly pieceSizeOf: (index: number) => number,
+    private readonly maxBytes = 32 << 20,
+  ) {}
+
+  async read(index: number, begin: number, length: number): Promise<Buffer> {
+    let entry = this.entries.get(index);
+    if (entry) {
+      this.entries.delete(index);
+      this.entries.set(index, entry);
+    } else {
+      const size = this.pieceSizeOf(index);
+      entry = this.storage.read(index * this.pieceLength, size);
+      this.entries.set(index, entry);
+      this.sizes.set(index, size);
+      this.bytes += size;
+      entry.catch(() => this.evict(index));
+      this.trim();
+    }
+    const piece = await entry;
+    return piece.subarray(begin, begin + length);
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.sizes.clear();
+    this.bytes = 0;
+  }
+
+  private trim(): void {
+    for (const index of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes || this.entries.size <= 2) break;
+      this.evict(index);
+    }
+  }
+
+  private evict(index: number): void {
+    if (!this.entries.delete(index)) return;
+    this.bytes -= this.sizes.get(index) ?? 0;
+    this.sizes.delete(index);
+  }
+}

@@ -1,0 +1,1069 @@
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import type { Magnet, Metainfo } from '@swarmhub/metainfo';
+import { parseInfoDictionary, pieceHash, pieceSize } from '@swarmhub/metainfo';
+import { PiecePicker, type BlockRequest } from '@swarmhub/piece-picker';
+import type { AnnouncePeer } from '@swarmhub/tracker-client';
+import {
+  Bitfield,
+  allowedFastSet,
+  clientFromPeerId,
+  decodeMetadataMessage,
+  encodeMetadataMessage,
+  type ExtendedHandshake,
+  type Message,
+} from '@swarmhub/wire';
+import { Choker } from './choker.js';
+import { EngineError } from './errors.js';
+import { HashFailureTracker } from './hash-failure-tracker.js';
+import { METADATA_PIECE_SIZE, MetadataFetcher } from './metadata-fetcher.js';
+import { PeerConnection, type BlockRef } from './peer-connection.js';
+import { PieceCache } from './piece-cache.js';
+import { TokenBucket } from './rate-limiter.js';
+import { RateMeter } from './rate-meter.js';
+import type { ResumeStore } from './resume/index.js';
+import { FileStorage, checkAll, type Storage } from './storage/index.js';
+import { torrentFileBytes } from './torrent-file.js';
+import { TrackerAnnouncer } from './tracker-announcer.js';
+import type { FileInfo, PeerInfo, TorrentLimits, TorrentState, TorrentStats, TrackerInfo } from './types.js';
+
+/** What a torrent needs from its session. */
+export interface TorrentHost {
+  peerId: Buffer;
+  peerPort(): number;
+  resumeStore: ResumeStore;
+  uploadLimiter: TokenBucket;
+  downloadLimiter: TokenBucket;
+  maxConnectionsPerTorrent(): number;
+  /** False when the session-wide connection limit is reached. */
+  canOpenConnection(): boolean;
+  createStorage?: (saveDir: string, metainfo: Metainfo) => Storage;
+}
+
+export interface TorrentInput {
+  metainfo?: Metainfo;
+  magnet?: Magnet;
+  saveDir: string;
+  paused?: boolean;
+  /** The data is known complete (it was just hashed to make the torrent): seed without checking. */
+  skipCheck?: boolean;
+}
+
+interface Peer {
+  conn: PeerConnection;
+  key: string;
+  banKey: string;
+  ready: boolean;
+  has: Bitfield | 'all' | null;
+  hasCount: number;
+  /** What the peer announced before we had the metadata to size a bitfield. */
+  early: { bitfield?: Buffer; all?: boolean; haves: number[] };
+  uploadQueue: BlockRef[];
+  pumping: boolean;
+  allowedFastGiven: Set<number>;
+  utMetadataId?: number;
+}
+
+interface Assembly {
+  buffer: Buffer;
+  senders: (string | undefined)[];
+}
+
+interface Candidate {
+  ip: string;
+  port: number;
+  failures: number;
+  nextAttemptAt: number;
+  connected: boolean;
+}
+
+const OUR_UT_METADATA_ID = 3;
+const BLOCK_SIZE = 16384;
+const MAX_BLOCK_REQUEST = 128 * 1024;
+const MAX_UPLOAD_QUEUE = 2000;
+const REQUEST_TIMEOUT_MS = 20_000;
+const ENDGAME_REQUEST_TIMEOUT_MS = 5_000;
+const RESUME_SAVE_INTERVAL_MS = 4_000;
+const CHOKE_INTERVAL_MS = 10_000;
+/** Verified pieces waiting for the disk beyond this stop new requests: a slow disk slows us, never bloats us. */
+const MAX_PENDING_WRITE_BYTES = 64 << 20;
+const CLIENT_VERSION = 'Swarmhub 0.1.0';
+
+/**
+ * One torrent: its peers, piece picking, assembly and verification, serving, choking, tracker and
+ * resume data. States: metadata (magnet, no info yet) -> checking -> downloading -> seeding, with
+ * paused and error beside them.
+ */
+export class Torrent extends EventEmitter {
+  readonly infoHash: string;
+  readonly infoHashBytes: Buffer;
+  readonly saveDir: string;
+  metainfo?: Metainfo;
+
+  private state: TorrentState;
+  private errorMessage?: string;
+  private storage?: Storage;
+  private picker?: PiecePicker;
+  private pieceCache?: PieceCache;
+  private readonly connections = new Map<string, Peer>();
+  private readonly candidates = new Map<string, Candidate>();
+  private readonly assemblies = new Map<number, Assembly>();
+  private readonly failures = new HashFailureTracker(BLOCK_SIZE);
+  private readonly choker = new Choker();
+  private fetcher?: MetadataFetcher;
+  private announcer?: TrackerAnnouncer;
+  private readonly magnet?: Magnet;
+  private readonly uploadLimiter: TokenBucket;
+  private readonly downloadLimiter: TokenBucket;
+  private maxConnections?: number;
+  private readonly downloadMeter = new RateMeter();
+  private readonly uploadMeter = new RateMeter();
+  private previousDownloaded = 0;
+  private previousUploaded = 0;
+  /** Payload bytes received that we wanted (duplicates of endgame not counted), this session. */
+  sessionDownloaded = 0;
+  sessionUploaded = 0;
+  private pendingWriteBytes = 0;
+  private resumeDirty = false;
+  private savingResume?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private lastChokeAt = 0;
+  private chokeScheduled = false;
+  private stopped = false;
+  private completedThisSession = false;
+
+  constructor(
+    private readonly host: TorrentHost,
+    input: TorrentInput,
+  ) {
+    super();
+    const hashBytes = input.metainfo?.infoHashBytes ?? input.magnet?.infoHashBytes;
+    if (!hashBytes) throw new EngineError('BAD_INPUT', 'a torrent needs a metainfo or a magnet');
+    this.infoHashBytes = hashBytes;
+    this.infoHash = hashBytes.toString('hex');
+    this.saveDir = input.saveDir;
+    this.metainfo = input.metainfo;
+    this.magnet = input.magnet;
+    this.uploadLimiter = new TokenBucket(0, host.uploadLimiter);
+    this.downloadLimiter = new TokenBucket(0, host.downloadLimiter);
+    this.state = input.paused ? 'paused' : this.metainfo ? 'checking' : 'metadata';
+  }
+
+  /** Called once by the session after construction. */
+  async start(input: TorrentInput): Promise<void> {
+    if (this.metainfo) {
+      await this.host.resumeStore
+        .saveTorrentFile(this.infoHash, torrentFileBytes(this.metainfo.info, this.metainfo.announceList))
+        .catch(() => undefined);
+      await this.prepare(input.skipCheck ?? false);
+    } else {
+      this.fetcher = new MetadataFetcher(this.infoHashBytes);
+    }
+    this.createAnnouncer();
+    if (input.paused) {
+      this.setState('paused');
+      return;
+    }
+    this.activate();
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  stats(): TorrentStats {
+    const m = this.metainfo;
+    const pieceCount = m?.pieceCount ?? 0;
+    const piecesDone = this.picker?.haveCount() ?? 0;
+    const totalLength = m?.totalLength ?? 0;
+    const missing = this.picker ? this.picker.missingBytes() : totalLength;
+    const progress = m ? (totalLength === 0 ? 1 : (totalLength - missing) / totalLength) : 0;
+    const downloadRate = this.downloadMeter.rate();
+    const uploadRate = this.uploadMeter.rate();
+    const downloaded = this.previousDownloaded + this.sessionDownloaded;
+    const uploaded = this.previousUploaded + this.sessionUploaded;
+    let seeds = 0;
+    let peers = 0;
+    for (const p of this.connections.values()) {
+      if (!p.ready) continue;
+      peers++;
+      if (this.isSeed(p)) seeds++;
+    }
+    const stats: TorrentStats = {
+      infoHash: this.infoHash,
+      name: m?.name ?? this.magnet?.displayName ?? this.infoHash,
+      totalLength,
+      state: this.state,
+      progress,
+      downloaded,
+      uploaded,
+      downloadRate,
+      uploadRate,
+      peers,
+      seeds,
+      eta: m && missing === 0 ? 0 : downloadRate > 0 ? Math.ceil(missing / downloadRate) : null,
+      ratio: downloaded > 0 ? uploaded / downloaded : 0,
+      piecesDone,
+      pieceCount,
+    };
+    if (this.errorMessage) stats.error = this.errorMessage;
+    return stats;
+  }
+
+  files(): FileInfo[] {
+    const m = this.metainfo;
+    if (!m) return [];
+    return m.files.map((f) => {
+      let downloaded = 0;
+      if (this.picker && f.length > 0) {
+        const first = Math.floor(f.offset / m.pieceLength);
+        const last = Math.floor((f.offset + f.length - 1) / m.pieceLength);
+        for (let i = first; i <= last; i++) {
+          if (!this.picker.have(i)) continue;
+          const start = Math.max(f.offset, i * m.pieceLength);
+          const end = Math.min(f.offset + f.length, i * m.pieceLength + pieceSize(m, i));
+          downloaded += end - start;
+        }
+      }
+      return { path: f.path.join('/'), length: f.length, downloaded };
+    });
+  }
+
+  bitfield(): Buffer {
+    return this.picker ? this.picker.haveBitfield().toBuffer() : Buffer.alloc(0);
+  }
+
+  peers(): PeerInfo[] {
+    const pieceCount = this.metainfo?.pieceCount ?? 0;
+    return [...this.connections.values()]
+      .filter((p) => p.ready)
+      .map((p) => {
+        const c = p.conn;
+        let flags = '';
+        if (c.amInterested && !c.peerChoking) flags += 'D';
+        else if (c.amInterested) flags += 'd';
+        if (c.peerInterested && !c.amChoking) flags += 'U';
+        else if (c.peerInterested) flags += 'u';
+        if (this.choker.optimisticPeer === p.key) flags += 'O';
+        flags += c.outgoing ? 'o' : 'I';
+        if (c.supportsFast) flags += 'F';
+        return {
+          address: c.address,
+          port: c.port,
+          client: c.remotePeerId ? clientFromPeerId(c.remotePeerId) : 'unknown',
+          downloadRate: c.downloadMeter.rate(),
+          uploadRate: c.uploadMeter.rate(),
+          progress: p.has === 'all' ? 1 : pieceCount > 0 ? p.hasCount / pieceCount : 0,
+          flags,
+        };
+      });
+  }
+
+  trackers(): TrackerInfo[] {
+    return this.announcer?.trackers() ?? [];
+  }
+
+  setLimits(limits: TorrentLimits): void {
+    if (limits.uploadRateLimit !== undefined) this.uploadLimiter.setRate(limits.uploadRateLimit);
+    if (limits.downloadRateLimit !== undefined) this.downloadLimiter.setRate(limits.downloadRateLimit);
+    if (limits.maxConnections !== undefined) this.maxConnections = limits.maxConnections || undefined;
+  }
+
+  async pause(): Promise<void> {
+    if (this.state === 'paused' || this.stopped) return;
+    this.deactivate();
+    this.setState('paused');
+    await Promise.all([this.announcer?.stop(), this.flushResume()]);
+  }
+
+  async resume(): Promise<void> {
+    if (this.state !== 'paused' && this.state !== 'error') return;
+    this.errorMessage = undefined;
+    if (this.metainfo && !this.picker) {
+      await this.prepare(false);
+    }
+    this.activate();
+  }
+
+  async recheck(): Promise<void> {
+    if (!this.metainfo) throw new EngineError('NO_METADATA', 'the metadata is not known yet');
+    const wasPaused = this.state === 'paused';
+    this.deactivate();
+    await this.flushResume();
+    this.picker = undefined;
+    await this.prepare(false, true);
+    if (wasPaused) this.setState('paused');
+    else this.activate();
+  }
+
+  // ---------------------------------------------------------------- session hooks
+
+  /** Stops everything: announce stopped, close peers, write resume data. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.deactivate();
+    this.stopped = true;
+    await Promise.all([this.announcer?.stop(), this.flushResume()]);
+    await this.storage?.close().catch(() => undefined);
+  }
+
+  async deleteData(): Promise<void> {
+    await this.storage?.deleteData();
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get downloadBucket(): TokenBucket {
+    return this.downloadLimiter;
+  }
+
+  /** An incoming connection whose handshake named this torrent. */
+  attachIncoming(conn: PeerConnection): void {
+    if (!this.isActive() || this.connections.size >= this.connectionLimit() || this.isBannedConn(conn)) {
+      conn.close('not accepting');
+      return;
+    }
+    if (this.hasPeerId(conn.remotePeerId)) {
+      conn.close('duplicate peer');
+      return;
+    }
+    conn.downloadLimiter = this.downloadLimiter;
+    conn.sendHandshake(this.infoHashBytes);
+    const peer = this.track(conn);
+    this.onPeerReady(peer);
+  }
+
+  /** Peers from a tracker (or a test): candidates for outgoing connections. */
+  addPeers(peers: AnnouncePeer[]): void {
+    for (const p of peers) {
+      if (!net.isIP(p.ip) || p.port <= 0 || p.port > 65535) continue;
+      const key = `${p.ip}:${p.port}`;
+      if (!this.candidates.has(key)) {
+        this.candidates.set(key, { ip: p.ip, port: p.port, failures: 0, nextAttemptAt: 0, connected: false });
+      }
+    }
+    if (this.isActive()) this.connectMore();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private createAnnouncer(): void {
+    const tiers = this.metainfo?.announceList?.length
+      ? this.metainfo.announceList
+      : (this.magnet?.trackers ?? []).map((t) => [t]);
+    this.announcer = new TrackerAnnouncer(tiers, () => ({
+      infoHash: this.infoHashBytes,
+      peerId: this.host.peerId,
+      port: this.host.peerPort(),
+      uploaded: this.sessionUploaded,
+      downloaded: this.sessionDownloaded,
+      left: this.picker ? this.picker.missingBytes() : (this.magnet?.exactLength ?? 0) || 1,
+    }));
+    this.announcer.on('peers', (peers: AnnouncePeer[]) => this.addPeers(peers));
+    this.announcer.on('result', (r) => this.emit('tracker', r));
+  }
+
+  /** Sets up storage and the picker, from resume data or by hashing what is on disk. */
+  private async prepare(skipCheck: boolean, forceCheck = false): Promise<void> {
+    const m = this.metainfo!;
+    this.setState('checking');
+    if (!this.storage) {
+      this.storage = this.host.createStorage ? this.host.createStorage(this.saveDir, m) : new FileStorage(this.saveDir, m.files);
+      this.pieceCache = new PieceCache(this.storage, m.pieceLength, (i) => pieceSize(m, i));
+    }
+    const picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, totalLength: m.totalLength });
+    const resume = forceCheck ? null : await this.host.resumeStore.load(this.infoHash).catch(() => null);
+    let have: Bitfield;
+    if (resume && resume.pieceCount === m.pieceCount && resume.infoHash === this.infoHash) {
+      have = Bitfield.fromBuffer(resume.bitfield, m.pieceCount);
+      this.previousDownloaded = resume.downloaded;
+      this.previousUploaded = resume.uploaded;
+    } else if (skipCheck) {
+      have = new Bitfield(m.pieceCount);
+      for (let i = 0; i < m.pieceCount; i++) have.set(i);
+    } else {
+      if (resume) {
+        this.previousDownloaded = resume.downloaded;
+        this.previousUploaded = resume.uploaded;
+      }
+      have = await checkAll(this.storage, m);
+    }
+    for (let i = 0; i < m.pieceCount; i++) if (have.get(i)) picker.setHave(i);
+    this.picker = picker;
+    this.assemblies.clear();
+    this.pieceCache?.clear();
+    this.resumeDirty = true;
+    await this.flushResume();
+  }
+
+  private activate(): void {
+    if (this.stopped) return;
+    if (!this.metainfo) this.setState('metadata');
+    else this.setState(this.picker!.isComplete() ? 'seeding' : 'downloading');
+    this.announcer?.start();
+    if (!this.timer) {
+      this.timer = setInterval(() => this.tick(), 1000);
+      this.timer.unref();
+    }
+    this.connectMore();
+  }
+
+  private deactivate(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const p of [...this.connections.values()]) p.conn.close('torrent stopped');
+    this.connections.clear();
+    for (const c of this.candidates.values()) c.connected = false;
+  }
+
+  private isActive(): boolean {
+    return !this.stopped && (this.state === 'downloading' || this.state === 'seeding' || this.state === 'metadata');
+  }
+
+  private setState(state: TorrentState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  private fail(err: Error): void {
+    if (this.state === 'error') return;
+    this.errorMessage = err.message;
+    this.deactivate();
+    this.setState('error');
+    void this.announcer?.stop();
+    this.emit('error', err);
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const endgame = this.picker?.inEndgame() ?? false;
+    for (const p of this.connections.values()) {
+      if (!p.ready || !this.picker) continue;
+      const timedOut = p.conn.takeTimedOut(endgame ? ENDGAME_REQUEST_TIMEOUT_MS : REQUEST_TIMEOUT_MS, now);
+      for (const b of timedOut) this.picker.cancelRequest(p.key, b);
+    }
+    if (now - this.lastChokeAt >= CHOKE_INTERVAL_MS) this.rechoke();
+    this.connectMore();
+    this.requestMetadata();
+    this.fillAll();
+    if (this.resumeDirty && !this.savingResume) void this.flushResume().catch((err: Error) => this.fail(err));
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  private connectionLimit(): number {
+    return this.maxConnections ?? this.host.maxConnectionsPerTorrent();
+  }
+
+  private connectMore(): void {
+    if (!this.isActive()) return;
+    const now = Date.now();
+    for (const c of this.candidates.values()) {
+      if (this.connections.size >= this.connectionLimit() || !this.host.canOpenConnection()) return;
+      if (c.connected || c.nextAttemptAt > now) continue;
+      if (this.failures.isBanned(banKeyFor(c.ip, c.port))) continue;
+      this.connect(c);
+    }
+  }
+
+  private connect(c: Candidate): void {
+    c.connected = true;
+    const socket = net.connect({ host: c.ip, port: c.port });
+    socket.setNoDelay(true);
+    socket.setTimeout(10_000, () => socket.destroy(new Error('connect timeout')));
+    socket.once('connect', () => socket.setTimeout(0));
+    const conn = new PeerConnection({
+      stream: socket,
+      address: c.ip,
+      port: c.port,
+      outgoing: true,
+      peerId: this.host.peerId,
+      infoHash: this.infoHashBytes,
+      downloadLimiter: this.downloadLimiter,
+    });
+    conn.sendHandshake(this.infoHashBytes);
+    const peer = this.track(conn);
+    conn.once('handshake', () => {
+      if (this.hasPeerId(conn.remotePeerId, peer)) return conn.close('duplicate peer');
+      c.failures = 0;
+      this.onPeerReady(peer);
+    });
+    conn.once('close', () => {
+      c.connected = false;
+      if (!peer.ready) c.failures++;
+      // Backoff so an unreachable peer is not hammered; a good one that left may come back.
+      c.nextAttemptAt = Date.now() + Math.min(300_000, 5000 * 2 ** Math.min(c.failures, 6));
+    });
+  }
+
+  private hasPeerId(id: Buffer | undefined, except?: Peer): boolean {
+    if (!id) return false;
+    for (const p of this.connections.values()) {
+      if (p !== except && p.ready && p.conn.remotePeerId?.equals(id)) return true;
+    }
+    return false;
+  }
+
+  private isBannedConn(conn: PeerConnection): boolean {
+    return this.failures.isBanned(this.banKeyOf(conn));
+  }
+
+  private banKeyOf(conn: PeerConnection): string {
+    // On loopback every peer shares an address: ban the listening port (outgoing) or the peer id.
+    if (conn.outgoing) return banKeyFor(conn.address, conn.port);
+    if (isLoopback(conn.address)) return `${conn.address}#${conn.remotePeerId?.toString('hex') ?? ''}`;
+    return conn.address;
+  }
+
+  private track(conn: PeerConnection): Peer {
+    const peer: Peer = {
+      conn,
+      key: `${conn.address}:${conn.port}:${conn.outgoing ? 'o' : 'i'}`,
+      banKey: '',
+      ready: false,
+      has: null,
+      hasCount: 0,
+      early: { haves: [] },
+      uploadQueue: [],
+      pumping: false,
+      allowedFastGiven: new Set(),
+    };
+    this.connections.set(peer.key, peer);
+    conn.on('message', (m: Message) => this.guard(peer, () => this.onMessage(peer, m)));
+    conn.on('block', (index: number, begin: number, data: Buffer) => this.guard(peer, () => this.onBlock(peer, index, begin, data)));
+    conn.on('requests-dropped', (blocks: BlockRef[]) => {
+      for (const b of blocks) this.picker?.cancelRequest(peer.key, b);
+      this.fillAll();
+    });
+    conn.on('extended-handshake', (h: ExtendedHandshake) => this.guard(peer, () => this.onExtendedHandshake(peer, h)));
+    conn.once('close', () => this.onPeerClosed(peer));
+    return peer;
+  }
+
+  /** A misbehaving peer is dropped; our own bugs surface as a torrent error instead of a crash. */
+  private guard(peer: Peer, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      peer.conn.close(`protocol error: ${(err as Error).message}`);
+    }
+  }
+
+  private onPeerReady(peer: Peer): void {
+    const conn = peer.conn;
+    peer.ready = true;
+    peer.banKey = this.banKeyOf(conn);
+    if (this.failures.isBanned(peer.banKey)) return conn.close('banned');
+    const m = this.metainfo;
+    if (m && this.picker) {
+      conn.setPieceCount(m.pieceCount);
+      peer.has = new Bitfield(m.pieceCount);
+      const haveCount = this.picker.haveCount();
+      if (conn.supportsFast && haveCount === m.pieceCount) conn.send({ type: 'have-all' });
+      else if (conn.supportsFast && haveCount === 0) conn.send({ type: 'have-none' });
+      else if (haveCount > 0) conn.send({ type: 'bitfield', bitfield: this.picker.haveBitfield().toBuffer() });
+    } else if (conn.supportsFast) {
+      conn.send({ type: 'have-none' });
+    }
+    conn.sendExtendedHandshake({
+      m: { ut_metadata: OUR_UT_METADATA_ID },
+      metadataSize: m?.info.length,
+      v: CLIENT_VERSION,
+      reqq: 1000,
+      p: this.host.peerPort(),
+    });
+    if (m && this.picker && conn.supportsFast && net.isIPv4(conn.address)) {
+      try {
+        for (const i of allowedFastSet(conn.address, this.infoHashBytes, m.pieceCount, 10)) {
+          if (!this.picker.have(i)) continue;
+          peer.allowedFastGiven.add(i);
+          conn.send({ type: 'allowed-fast', index: i });
+        }
+      } catch {
+        // The allowed-fast set is a courtesy; a peer without it is served once unchoked.
+      }
+    }
+  }
+
+  private onPeerClosed(peer: Peer): void {
+    if (this.connections.get(peer.key) === peer) this.connections.delete(peer.key);
+    if (this.picker) {
+      this.picker.releasePeer(peer.key);
+      if (peer.has === 'all') this.picker.decAvailability('all');
+      else if (peer.has && peer.hasCount > 0) this.picker.decAvailability(peer.has);
+    }
+    this.fetcher?.peerGone(peer.key);
+    peer.uploadQueue.length = 0;
+    if (!this.isActive()) return;
+    if (!peer.conn.amChoking) this.scheduleRechoke();
+    this.fillAll();
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  private onMessage(peer: Peer, m: Message): void {
+    switch (m.type) {
+      case 'bitfield':
+        return this.onBitfield(peer, m.bitfield);
+      case 'have':
+        return this.onHave(peer, m.index);
+      case 'have-all':
+        return this.onHaveAll(peer);
+      case 'have-none':
+        return;
+      case 'unchoke':
+        return this.fillRequests(peer);
+      case 'choke':
+        return;
+      case 'allowed-fast':
+        return this.fillRequests(peer);
+      case 'interested':
+      case 'not-interested':
+        return this.scheduleRechoke();
+      case 'request':
+        return this.onRequest(peer, m);
+      case 'cancel': {
+        const q = peer.uploadQueue;
+        const i = q.findIndex((r) => r.index === m.index && r.begin === m.begin && r.length === m.length);
+        if (i >= 0) q.splice(i, 1);
+        return;
+      }
+      case 'extended':
+        if (m.id === OUR_UT_METADATA_ID) this.onMetadataMessage(peer, m.payload);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onBitfield(peer: Peer, raw: Buffer): void {
+    if (!this.picker || !this.metainfo) {
+      peer.early.bitfield = Buffer.from(raw);
+      return;
+    }
+    const bf = Bitfield.fromBuffer(raw, this.metainfo.pieceCount);
+    if (peer.has === 'all') return;
+    if (peer.has && peer.hasCount > 0) this.picker.decAvailability(peer.has);
+    peer.has = bf;
+    peer.hasCount = bf.count();
+    if (peer.hasCount > 0) this.picker.incAvailability(bf);
+    this.afterAvailabilityChange(peer);
+  }
+
+  private onHave(peer: Peer, index: number): void {
+    if (!this.picker || !this.metainfo) {
+      if (peer.early.haves.length < 100_000) peer.early.haves.push(index);
+      return;
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= this.metainfo.pieceCount) throw new Error(`have ${index} out of range`);
+    if (peer.has === 'all' || !peer.has || peer.has.get(index)) return;
+    peer.has.set(index);
+    peer.hasCount++;
+    this.picker.incPiece(index);
+    if (!this.picker.have(index) && !peer.conn.amInterested) peer.conn.send({ type: 'interested' });
+    this.afterAvailabilityChange(peer, true);
+  }
+
+  private onHaveAll(peer: Peer): void {
+    if (!this.picker || !this.metainfo) {
+      peer.early.all = true;
+      return;
+    }
+    if (peer.has === 'all') return;
+    if (peer.has && peer.hasCount > 0) this.picker.decAvailability(peer.has);
+    peer.has = 'all';
+    peer.hasCount = this.metainfo.pieceCount;
+    this.picker.incAvailability('all');
+    this.afterAvailabilityChange(peer);
+  }
+
+  private afterAvailabilityChange(peer: Peer, interestKnown = false): void {
+    if (this.state === 'seeding' && this.isSeed(peer)) {
+      peer.conn.close('both seeds');
+      return;
+    }
+    if (!interestKnown) this.updateInterest(peer);
+    this.fillRequests(peer);
+  }
+
+  private isSeed(peer: Peer): boolean {
+    const count = this.metainfo?.pieceCount;
+    return peer.has === 'all' || (count !== undefined && count > 0 && peer.hasCount === count);
+  }
+
+  /** Interested exactly when the peer has a piece we lack. */
+  private updateInterest(peer: Peer): void {
+    if (!this.picker || !peer.has) return;
+    let wants = false;
+    if (!this.picker.isComplete()) {
+      if (peer.has === 'all') wants = true;
+      else {
+        const count = this.metainfo!.pieceCount;
+        for (let i = 0; i < count; i++) {
+          if (peer.has.get(i) && !this.picker.have(i)) {
+            wants = true;
+            break;
+          }
+        }
+      }
+    }
+    if (wants && !peer.conn.amInterested) peer.conn.send({ type: 'interested' });
+    else if (!wants && peer.conn.amInterested) peer.conn.send({ type: 'not-interested' });
+  }
+
+  // ---------------------------------------------------------------- downloading
+
+  private fillAll(): void {
+    if (!this.picker || this.state !== 'downloading') return;
+    for (const p of this.connections.values()) this.fillRequests(p);
+  }
+
+  private fillRequests(peer: Peer): void {
+    const picker = this.picker;
+    const conn = peer.conn;
+    if (!picker || this.state !== 'downloading' || !peer.ready || !peer.has || conn.closed) return;
+    if (!conn.amInterested) return;
+    if (this.pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return;
+    let onlyPieces: number[] | undefined;
+    if (conn.peerChoking) {
+      if (!conn.supportsFast || conn.allowedFast.size === 0) return;
+      onlyPieces = [...conn.allowedFast].filter((i) => !picker.have(i) && (peer.has === 'all' || peer.has!.get(i)));
+      if (onlyPieces.length === 0) return;
+    }
+    const want = conn.pipelineDepth() - conn.outstanding.size;
+    if (want <= 0) return;
+    const blocks = picker.pickBlocks(peer.key, peer.has, want, onlyPieces ? { onlyPieces } : undefined);
+    for (const b of blocks) conn.request(b);
+    if (blocks.length === 0 && conn.outstanding.size === 0 && !onlyPieces) this.updateInterest(peer);
+  }
+
+  private onBlock(peer: Peer, index: number, begin: number, data: Buffer): void {
+    const picker = this.picker;
+    const m = this.metainfo;
+    if (!picker || !m) return;
+    const block: BlockRequest = { index, begin, length: data.length };
+    const result = picker.blockReceived(peer.key, block);
+    if (result.wanted) {
+      this.sessionDownloaded += data.length;
+      this.downloadMeter.add(data.length);
+      let asm = this.assemblies.get(index);
+      if (!asm) {
+        const size = pieceSize(m, index);
+        asm = { buffer: Buffer.allocUnsafe(size), senders: new Array(Math.ceil(size / BLOCK_SIZE)).fill(undefined) };
+        this.assemblies.set(index, asm);
+      }
+      data.copy(asm.buffer, begin);
+      asm.senders[Math.floor(begin / BLOCK_SIZE)] = peer.banKey;
+      for (const other of result.cancelFrom) {
+        if (other === peer.key) continue;
+        this.connections.get(other)?.conn.cancel(block);
+      }
+      if (result.pieceComplete) this.finishPiece(index, asm);
+    }
+    this.fillRequests(peer);
+  }
+
+  private finishPiece(index: number, asm: Assembly): void {
+    const m = this.metainfo!;
+    const picker = this.picker!;
+    this.assemblies.delete(index);
+    const ok = createHash('sha1').update(asm.buffer).digest().equals(pieceHash(m, index));
+    if (!ok) {
+      picker.pieceFailed(index);
+      for (const key of this.failures.pieceFailed(index, asm.buffer, asm.senders)) this.banPeers(key);
+      this.emit('hash-failure', index);
+      return;
+    }
+    for (const key of this.failures.piecePassed(index, asm.buffer)) this.banPeers(key);
+    this.pendingWriteBytes += asm.buffer.length;
+    const storage = this.storage!;
+    storage.write(index * m.pieceLength, asm.buffer).then(
+      () => {
+        this.pendingWriteBytes -= asm.buffer.length;
+        if (this.picker !== picker || this.stopped) return;
+        picker.pieceVerified(index);
+        this.resumeDirty = true;
+        for (const p of this.connections.values()) {
+          if (!p.ready) continue;
+          if (p.has !== 'all' && !(p.has && p.has.get(index))) p.conn.send({ type: 'have', index });
+        }
+        this.emit('piece', index);
+        if (picker.isComplete()) this.onComplete();
+        else this.fillAll();
+      },
+      (err: Error) => {
+        this.pendingWriteBytes -= asm.buffer.length;
+        this.fail(new EngineError('STORAGE', `cannot write piece ${index}: ${err.message}`));
+      },
+    );
+  }
+
+  private banPeers(banKey: string): void {
+    for (const p of this.connections.values()) if (p.banKey === banKey) p.conn.close('banned: sent corrupt data');
+    this.emit('ban', banKey);
+  }
+
+  private onComplete(): void {
+    if (this.state !== 'downloading') return;
+    this.setState('seeding');
+    this.completedThisSession = true;
+    this.announcer?.announceNow('completed');
+    for (const p of [...this.connections.values()]) {
+      if (!p.ready) continue;
+      if (this.isSeed(p)) p.conn.close('both seeds');
+      else if (p.conn.amInterested) p.conn.send({ type: 'not-interested' });
+    }
+    this.resumeDirty = true;
+    void this.flushResume().then(
+      () => this.emit('done'),
+      (err: Error) => this.fail(err),
+    );
+  }
+
+  get completedInThisSession(): boolean {
+    return this.completedThisSession;
+  }
+
+  // ---------------------------------------------------------------- uploading
+
+  private onRequest(peer: Peer, r: { index: number; begin: number; length: number }): void {
+    const conn = peer.conn;
+    const m = this.metainfo;
+    const valid =
+      !!m &&
+      !!this.picker &&
+      r.index >= 0 &&
+      r.index < m.pieceCount &&
+      r.length > 0 &&
+      r.length <= MAX_BLOCK_REQUEST &&
+      r.begin >= 0 &&
+      r.begin + r.length <= pieceSize(m, r.index) &&
+      this.picker.have(r.index);
+    const allowed = !conn.amChoking || peer.allowedFastGiven.has(r.index);
+    if (!valid || !allowed || peer.uploadQueue.length >= MAX_UPLOAD_QUEUE) {
+      if (conn.supportsFast) conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
+      return;
+    }
+    peer.uploadQueue.push({ index: r.index, begin: r.begin, length: r.length });
+    if (!peer.pumping) void this.pump(peer);
+  }
+
+  /** Serves a peer's queue one block at a time, waiting for the socket and the rate limit, never blocking others. */
+  private async pump(peer: Peer): Promise<void> {
+    peer.pumping = true;
+    const conn = peer.conn;
+    try {
+      while (peer.uploadQueue.length > 0 && !conn.closed) {
+        if (conn.congested) {
+          await waitForDrain(conn);
+          continue;
+        }
+        const wait = this.uploadLimiter.delay();
+        if (wait > 0) {
+          await sleep(wait);
+          continue;
+        }
+        const r = peer.uploadQueue.shift()!;
+        const data = await this.pieceCache!.read(r.index, r.begin, r.length);
+        if (conn.closed) break;
+        if (conn.amChoking && !peer.allowedFastGiven.has(r.index)) continue;
+        conn.send({ type: 'piece', index: r.index, begin: r.begin, block: data });
+        this.uploadLimiter.take(r.length);
+        this.sessionUploaded += r.length;
+        this.uploadMeter.add(r.length);
+      }
+    } catch (err) {
+      this.fail(new EngineError('STORAGE', `cannot read data to serve: ${(err as Error).message}`));
+    } finally {
+      peer.pumping = false;
+    }
+  }
+
+  private scheduleRechoke(): void {
+    if (this.chokeScheduled) return;
+    this.chokeScheduled = true;
+    setImmediate(() => {
+      this.chokeScheduled = false;
+      this.rechoke();
+    });
+  }
+
+  private rechoke(): void {
+    this.lastChokeAt = Date.now();
+    if (!this.isActive()) return;
+    const ready = [...this.connections.values()].filter((p) => p.ready);
+    const unchoke = this.choker.decide(
+      ready.map((p) => ({
+        id: p.key,
+        interested: p.conn.peerInterested,
+        downloadRate: p.conn.downloadMeter.rate(),
+        uploadRate: p.conn.uploadMeter.rate(),
+      })),
+      this.state === 'seeding',
+    );
+    for (const p of ready) {
+      const conn = p.conn;
+      if (unchoke.has(p.key)) {
+        if (conn.amChoking) conn.send({ type: 'unchoke' });
+      } else if (!conn.amChoking) {
+        conn.send({ type: 'choke' });
+        const kept = p.uploadQueue.filter((r) => p.allowedFastGiven.has(r.index));
+        if (conn.supportsFast) {
+          for (const r of p.uploadQueue) {
+            if (!p.allowedFastGiven.has(r.index)) conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
+          }
+        }
+        p.uploadQueue = kept;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- metadata (BEP 9)
+
+  private onExtendedHandshake(peer: Peer, h: ExtendedHandshake): void {
+    const id = h.m?.ut_metadata;
+    peer.utMetadataId = typeof id === 'number' && id > 0 ? id : undefined;
+    if (this.fetcher && peer.utMetadataId && h.metadataSize !== undefined) {
+      this.fetcher.offerSize(h.metadataSize);
+      this.requestMetadataFrom(peer);
+    }
+  }
+
+  private requestMetadata(): void {
+    if (!this.fetcher || this.metainfo) return;
+    for (const p of this.connections.values()) this.requestMetadataFrom(p);
+  }
+
+  private requestMetadataFrom(peer: Peer): void {
+    if (!this.fetcher || this.metainfo || !peer.utMetadataId || peer.conn.closed) return;
+    const piece = this.fetcher.nextRequest(peer.key);
+    if (piece === undefined) return;
+    peer.conn.send({ type: 'extended', id: peer.utMetadataId, payload: encodeMetadataMessage({ msgType: 0, piece }) });
+  }
+
+  private onMetadataMessage(peer: Peer, payload: Buffer): void {
+    const msg = decodeMetadataMessage(payload);
+    if (msg.msgType === 0) {
+      const info = this.metainfo?.info;
+      if (!peer.utMetadataId) return;
+      const begin = msg.piece * METADATA_PIECE_SIZE;
+      if (!info || begin < 0 || begin >= info.length) {
+        peer.conn.send({ type: 'extended', id: peer.utMetadataId, payload: encodeMetadataMessage({ msgType: 2, piece: msg.piece }) });
+        return;
+      }
+      const data = info.subarray(begin, Math.min(info.length, begin + METADATA_PIECE_SIZE));
+      peer.conn.send({
+        type: 'extended',
+        id: peer.utMetadataId,
+        payload: encodeMetadataMessage({ msgType: 1, piece: msg.piece, totalSize: info.length, data }),
+      });
+      return;
+    }
+    if (!this.fetcher || this.metainfo) return;
+    if (msg.msgType === 2) {
+      this.fetcher.rejected(msg.piece);
+      return;
+    }
+    const result = this.fetcher.received(msg.piece, msg.totalSize, msg.data);
+    if (result === 'bad') {
+      this.emit('metadata-failure');
+      return;
+    }
+    if (result) void this.onMetadata(result);
+    else this.requestMetadataFrom(peer);
+  }
+
+  private async onMetadata(info: Buffer): Promise<void> {
+    try {
+      const trackers = this.magnet?.trackers ?? [];
+      const metainfo = parseInfoDictionary(info, {
+        announce: trackers[0],
+        announceList: trackers.map((t) => [t]),
+        urlList: this.magnet?.webSeeds ?? [],
+      });
+      if (metainfo.infoHash !== this.infoHash) throw new EngineError('BAD_METADATA', 'metadata does not match the info hash');
+      this.metainfo = metainfo;
+      this.fetcher = undefined;
+      await this.host.resumeStore.saveTorrentFile(this.infoHash, torrentFileBytes(info, metainfo.announceList)).catch(() => undefined);
+      this.emit('metadata', metainfo);
+      if (this.stopped) return;
+      await this.prepare(false);
+      if (this.stopped || this.state === 'paused') return;
+      this.setState(this.picker!.isComplete() ? 'seeding' : 'downloading');
+      // Peers that spoke before we could size bitfields: replay what they told us.
+      for (const p of this.connections.values()) {
+        if (!p.ready) continue;
+        p.has = new Bitfield(metainfo.pieceCount);
+        this.guard(p, () => {
+          p.conn.setPieceCount(metainfo.pieceCount);
+          if (p.early.all) this.onHaveAll(p);
+          else if (p.early.bitfield) this.onBitfield(p, p.early.bitfield);
+          for (const i of p.early.haves) this.onHave(p, i);
+          this.updateInterest(p);
+          if (this.picker!.haveCount() > 0) p.conn.send({ type: 'bitfield', bitfield: this.picker!.haveBitfield().toBuffer() });
+        });
+        p.early = { haves: [] };
+      }
+      if (this.picker!.isComplete()) this.onComplete();
+      this.fillAll();
+    } catch (err) {
+      this.fail(err as Error);
+    }
+  }
+
+  // ---------------------------------------------------------------- resume
+
+  /** Makes written pieces durable, then records them; saves never overlap. */
+  private async flushResume(): Promise<void> {
+    while (this.savingResume) await this.savingResume;
+    if (!this.resumeDirty || !this.picker || !this.storage || !this.metainfo) return;
+    this.resumeDirty = false;
+    const picker = this.picker;
+    const bitfield = picker.haveBitfield().toBuffer();
+    this.savingResume = (async () => {
+      await this.storage!.sync();
+      await this.host.resumeStore.save({
+        infoHash: this.infoHash,
+        bitfield,
+        pieceCount: this.metainfo!.pieceCount,
+        uploaded: this.previousUploaded + this.sessionUploaded,
+        downloaded: this.previousDownloaded + this.sessionDownloaded,
+        savedAt: new Date().toISOString(),
+      });
+    })();
+    try {
+      await this.savingResume;
+    } catch (err) {
+      this.resumeDirty = true;
+      throw err;
+    } finally {
+      this.savingResume = undefined;
+    }
+  }
+}
+
+function banKeyFor(ip: string, port: number): string {
+  return isLoopback(ip) ? `${ip}:${port}` : ip;
+}
+
+function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
+}
+
+function waitForDrain(conn: PeerConnection): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      conn.stream.off('drain', done);
+      conn.off('close', done);
+      resolve();
+    };
+    conn.stream.on('drain', done);
+    conn.on('close', done);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { Session } from '../src/index.js';
+import { hashTorrentData, makeTorrent, tempDir, waitForDone } from './support/fixtures.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function session(root: string, name: string): Promise<Session> {
+  const s = await Session.create({ resumeDir: path.join(root, name, 'resume'), peerPort: 0, listenHost: '127.0.0.1' });
+  cleanups.push(() => s.close());
+  return s;
+}
+
+describe('two sessions over real sockets', () => {
+  test('a multi-file torrent moves from a seeder to a downloader with identical bytes', async () => {
+    const { dir, cleanup } = await tempDir();
+    cleanups.push(cleanup);
+    const { metainfo } = await makeTorrent(path.join(dir, 'seed'), 'album', {
+      'a.bin': 300_000,
+      'sub/b.bin': 1_000_001,
+      'sub/empty.txt': 0,
+      'c.bin': 65_536,
+    });
+    const seeder = await session(dir, 's');
+    const leecher = await session(dir, 'l');
+    const seeding = await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
+    expect(seeding.stats().state).toBe('seeding');
+    const downloading = await leecher.addTorrent({ metainfo, saveDir: path.join(dir, 'out') });
+    expect(downloading.stats().state).toBe('downloading');
+    downloading.addPeers([{ ip: '127.0.0.1', port: seeder.peerPort }]);
+    await waitForDone(downloading);
+
+    expect(await hashTorrentData(path.join(dir, 'out'), metainfo)).toEqual(
+      await hashTorrentData(path.join(dir, 'seed'), metainfo),
+    );
+    const stats = downloading.stats();
+    expect(stats.progress).toBe(1);
+    expect(stats.piecesDone).toBe(metainfo.pieceCount);
+    expect(downloading.sessionDownloaded).toBe(metainfo.totalLength);
+    expect(seeding.sessionUploaded).toBeGreaterThanOrEqual(metainfo.totalLength);
+    expect(downloading.files().every((f) => f.downloaded === f.length)).toBe(true);
+  });
+});
