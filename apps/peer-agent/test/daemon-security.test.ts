@@ -9,12 +9,10 @@ import { CLI_BIN, removeTestDir, startTestAgent, type TestAgent } from './suppor
 // model"), against the real app listening on 127.0.0.1.
 
 let agent: TestAgent;
-let host: string;
 let auth: string;
 
 beforeAll(async () => {
   agent = await startTestAgent();
-  host = `127.0.0.1:${agent.port}`;
   auth = `Bearer ${agent.token}`;
 });
 

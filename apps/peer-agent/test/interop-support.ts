@@ -1,0 +1,232 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { encode } from '@swarmhub/bencode';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const CLI_MAIN = path.join(REPO_ROOT, 'apps', 'peer-agent', 'src', 'cli', 'main.ts');
+const LOADER = path.join(import.meta.dirname, 'interop-loader.mjs');
+
+export async function tempDir(
+  prefix: string,
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `swarmhub-${prefix}-`));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function randomFile(file: string, size: number): Promise<void> {
+  await writeFile(file, randomBytes(size));
+}
+
+export function sha256(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file)
+      .on('data', (c) => h.update(c))
+      .on('end', () => resolve(h.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A minimal open HTTP tracker (compact peer lists) for the interop tests: enough for aria2,
+ * Transmission and our agent to find each other on 127.0.0.1.
+ */
+export class TestTracker {
+  readonly swarms = new Map<string, Map<string, { ip: string; port: number; left: number }>>();
+  readonly events: { infoHash: string; event: string; port: number }[] = [];
+  private server = http.createServer((req, res) => this.handle(req, res));
+  port = 0;
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this.announceUrl;
+  }
+
+  get announceUrl(): string {
+    return `http://127.0.0.1:${this.port}/announce`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const [pathname, query = ''] = (req.url ?? '').split('?');
+    if (pathname !== '/announce') {
+      res.writeHead(404).end();
+      return;
+    }
+    const params = new Map<string, Buffer>();
+    for (const part of query.split('&')) {
+      const [k, v = ''] = part.split('=');
+      params.set(k!, percentDecode(v));
+    }
+    const infoHash = params.get('info_hash');
+    const port = Number(params.get('port')?.toString());
+    if (!infoHash || infoHash.length !== 20 || !Number.isInteger(port)) {
+      res.end(encode({ 'failure reason': 'bad announce' }));
+      return;
+    }
+    const hex = infoHash.toString('hex');
+    const event = params.get('event')?.toString() ?? '';
+    this.events.push({ infoHash: hex, event, port });
+    const swarm = this.swarms.get(hex) ?? new Map();
+    this.swarms.set(hex, swarm);
+    const ip = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const key = `${ip}:${port}`;
+    if (event === 'stopped') swarm.delete(key);
+    else swarm.set(key, { ip, port, left: Number(params.get('left')?.toString() ?? 0) });
+    const peers = Buffer.concat(
+      [...swarm.entries()]
+        .filter(([k]) => k !== key)
+        .map(([, p]) => {
+          const b = Buffer.alloc(6);
+          p.ip.split('.').forEach((o, i) => (b[i] = Number(o)));
+          b.writeUInt16BE(p.port, 4);
+          return b;
+        }),
+    );
+    const seeders = [...swarm.values()].filter((p) => p.left === 0).length;
+    res.end(encode({ interval: 5, complete: seeders, incomplete: swarm.size - seeders, peers }));
+  }
+}
+
+function percentDecode(s: string): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '%' && i + 2 < s.length + 0) {
+      out.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (s[i] === '+') out.push(0x20);
+    else out.push(s.charCodeAt(i));
+  }
+  return Buffer.from(out);
+}
+
+/** A child process whose output is collected, with a way to wait for a line and to stop it by PID. */
+export class Proc {
+  output = '';
+  readonly exited: Promise<number | null>;
+  exitCode: number | null | undefined;
+
+  constructor(
+    readonly child: ChildProcess,
+    readonly label: string,
+  ) {
+    child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? -1 : null);
+        resolve(code);
+      }),
+    );
+  }
+
+  waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = this.output.match(pattern);
+        if (m) {
+          clearInterval(timer);
+          clearTimeout(timeout);
+          resolve(m);
+        } else if (this.exitCode !== undefined) {
+          clearInterval(timer);
+          clearTimeout(timeout);
+          reject(
+            new Error(
+              `${this.label} exited (${this.exitCode}) before ${pattern}:\n${this.output.slice(-3000)}`,
+            ),
+          );
+        }
+      };
+      const timer = setInterval(check, 50);
+      const timeout = setTimeout(() => {
+        clearInterval(timer);
+        reject(
+          new Error(
+            `${this.label}: no ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`,
+          ),
+        );
+      }, timeoutMs);
+      check();
+    });
+  }
+
+  /** Stops the process by its PID (SIGTERM, then SIGKILL if it lingers). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.exitCode !== undefined) return this.exitCode;
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
+  }
+}
+
+/** Our CLI from its sources, as a real process. */
+export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', LOADER, CLI_MAIN, ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  return new Proc(child, `peer-agent ${args[0]}`);
+}
+
+export function spawnTool(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Proc {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Proc(child, command);
+}
+
+/** The "session: downloaded N bytes, uploaded M bytes" line our CLI prints when it stops. */
+export function sessionBytes(output: string): { downloaded: number; uploaded: number } {
+  const m = /session: downloaded (\d+) bytes, uploaded (\d+) bytes/.exec(output);
+  if (!m) throw new Error(`no session summary in output:\n${output.slice(-2000)}`);
+  return { downloaded: Number(m[1]), uploaded: Number(m[2]) };
+}
+
+export const ARIA2_COMMON = [
+  '--enable-dht=false',
+  '--bt-enable-lpd=false',
+  '--enable-peer-exchange=false',
+  '--disable-ipv6=true',
+  '--interface=127.0.0.1',
+  '--console-log-level=warn',
+  '--summary-interval=0',
+  '--file-allocation=none',
+  '--bt-tracker-connect-timeout=5',
+  '--bt-tracker-interval=5',
+];
