@@ -123,7 +123,6 @@ export const PAIRING_STORAGE_KEY = 'swarmhub.agent';
 export const DEFAULT_AGENT_URL = 'http://127.0.0.1:6880';
 const REQUEST_TIMEOUT_MS = 8_000;
 const CREATE_TIMEOUT_MS = 10 * 60_000; // hashing a large folder takes a while
-const STREAM_CONNECT_TIMEOUT_MS = 8_000;
 
 /**
  * Reads `#agent=<url>&token=<token>` (the agent's pairing link). The fragment is never sent to
@@ -170,8 +169,20 @@ export function forgetPairing(): void {
   localStorage.removeItem(PAIRING_STORAGE_KEY);
 }
 
+export interface AgentClientOptions {
+  /** Per request; the event stream uses it for connecting only. */
+  timeoutMs?: number;
+}
+
 export class AgentClient {
-  constructor(readonly pairing: AgentPairing) {}
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly pairing: AgentPairing,
+    options: AgentClientOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
 
   health(): Promise<AgentHealth> {
     return this.json<AgentHealth>('GET', '/api/v1/health');
@@ -219,7 +230,10 @@ export class AgentClient {
    */
   async streamEvents(onEvent: (event: AgentEvent) => void, signal: AbortSignal): Promise<void> {
     const connectTimeout = new AbortController();
-    const timer = setTimeout(() => connectTimeout.abort(), STREAM_CONNECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => connectTimeout.abort(new DOMException('connect timeout', 'TimeoutError')),
+      this.timeoutMs,
+    );
     let response: Response;
     try {
       response = await this.send(
@@ -264,7 +278,7 @@ export class AgentClient {
     method: string,
     path: string,
     body?: unknown,
-    timeoutMs = REQUEST_TIMEOUT_MS,
+    timeoutMs = this.timeoutMs,
   ): Promise<T> {
     const response = await this.request(method, path, body, timeoutMs);
     try {
@@ -282,7 +296,7 @@ export class AgentClient {
     method: string,
     path: string,
     body?: unknown,
-    timeoutMs = REQUEST_TIMEOUT_MS,
+    timeoutMs = this.timeoutMs,
   ): Promise<Response> {
     return this.send(method, path, body, AbortSignal.timeout(timeoutMs));
   }
@@ -336,7 +350,7 @@ export class AgentClient {
     if (response.status === 403) {
       throw new AgentError(
         'FORBIDDEN',
-        `Your agent refused this site (${message}). Start it with --allow-origin ${window.location.origin}.`,
+        `Your agent refused this site (${message}). Start it with --allow-origin ${typeof window === 'undefined' ? "<this site's origin>" : window.location.origin}.`,
         403,
       );
     }
