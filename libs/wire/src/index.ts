@@ -25,3 +25,4 @@ export {
   METADATA_PIECE_SIZE,
   type MetadataMessage,
 } from './metadata.js';
+export { clientFromPeerId } from './client-id.js';
