@@ -109,7 +109,7 @@ describe('peer-agent publish', () => {
       '--title',
       'My upload',
       '--description',
-      'two\nlines',
+      'déjà vu, “quoted”; a=b&c',
       '--category',
       'video',
       '--tags',
@@ -129,7 +129,7 @@ describe('peer-agent publish', () => {
     expect(u.file!.type).toBe('application/x-bittorrent');
     expect(u.fields).toEqual({
       title: 'My upload',
-      description: 'two\nlines',
+      description: 'déjà vu, “quoted”; a=b&c',
       category: 'video',
       tags: 'a,b',
     });

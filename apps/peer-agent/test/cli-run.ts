@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
-const BIN = join(REPO_ROOT, 'apps', 'peer-agent', '.dev-cli', 'bin', 'peer-agent.js');
+const BIN = join(REPO_ROOT, 'apps', 'peer-agent', 'bin', 'peer-agent.js');
 
 /** Builds the CLI the way `npx peer-agent` runs it (dist/), so tests never run stale code. */
 export function buildCli(): void {
-  if (process.env.DEVCLI) return;
   execFileSync('npx', ['tsc', '-b', 'apps/peer-agent'], { cwd: REPO_ROOT, stdio: 'pipe' });
 }
 

@@ -1,4 +1,14 @@
 import type { Command } from 'commander';
+import { readTorrentFile } from '../read-torrent.js';
+import { formatDetails } from '../torrent-summary.js';
 
-// Placeholder until this command lands; it registers nothing.
-export function registerInfo(_program: Command): void {}
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('show what a .torrent holds')
+    .argument('<file.torrent>', 'torrent file')
+    .action(async (file: string) => {
+      const { metainfo } = await readTorrentFile(file);
+      process.stdout.write(formatDetails(metainfo));
+    });
+}
