@@ -6,8 +6,10 @@ import { defineConfig } from 'vitest/config';
 // package resolve to its TypeScript sources, so tests never run stale builds.
 export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
-  resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['source', 'node', 'import', 'default'] } },
+  resolve: { conditions: ['source', 'module', 'node'] },
+  // Vitest hands these to the worker as Node `--conditions`: `import` there would make CommonJS
+  // `require` calls inside dependencies (Express's router) load ES module builds.
+  ssr: { resolve: { conditions: ['source', 'node'] } },
   test: {
     include: ['{apps,libs}/*/test/**/*.test.ts'],
     environment: 'node',
