@@ -22,7 +22,9 @@ export function testWithTools(...names: string[]): typeof test {
   if (process.env.CI === 'true') {
     return ((title: string) =>
       test(title, () => {
-        throw new Error(`required tool(s) missing: ${missing.join(', ')} (install them; see .ci/run)`);
+        throw new Error(
+          `required tool(s) missing: ${missing.join(', ')} (install them; see .ci/run)`,
+        );
       })) as unknown as typeof test;
   }
   return test.skip;
