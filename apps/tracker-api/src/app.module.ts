@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AnnounceModule } from './announce/announce.module.js';
 import { TRACKER_CONFIG, type TrackerConfig } from './config/tracker-config.js';
+import { DatabaseModule } from './database/database.module.js';
 import { trackerDataSourceOptions } from './database/data-source-options.js';
 import { HealthModule } from './health/health.module.js';
 import { StatsModule } from './stats/stats.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(trackerDataSourceOptions(config.databasePath)),
+        DatabaseModule,
         HealthModule,
         AnnounceModule,
         TorrentsModule,

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
 }
 
 // Only when run as the program, so tests can import createTrackerApp from here.
-if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === new URL(`file://${process.argv[1]}`).href
+) {
   main().catch((error: unknown) => {
     console.error(error);
     process.exit(1);

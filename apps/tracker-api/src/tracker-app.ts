@@ -19,7 +19,8 @@ function validationMessages(errors: ValidationError[]): string[] {
 
 /** Builds the whole tracker (catalog, announce, stats) without listening. */
 export async function createTrackerApp(config: TrackerConfig): Promise<NestExpressApplication> {
-  if (config.databasePath !== ':memory:') mkdirSync(dirname(config.databasePath), { recursive: true });
+  if (config.databasePath !== ':memory:')
+    mkdirSync(dirname(config.databasePath), { recursive: true });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: new PinoNestLogger(createLogger(config)),
     abortOnError: false,
@@ -38,7 +39,9 @@ export async function createTrackerApp(config: TrackerConfig): Promise<NestExpre
     app,
     new DocumentBuilder()
       .setTitle('Swarmhub tracker')
-      .setDescription('Torrent catalog API. /announce and /scrape speak the BitTorrent tracker protocol.')
+      .setDescription(
+        'Torrent catalog API. /announce and /scrape speak the BitTorrent tracker protocol.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -22,18 +22,31 @@ describe('announce (open mode)', () => {
 
   test('answers compact peers as 6-byte entries of other peers, byte for byte', async () => {
     const infoHash = hashOf('compact');
-    const first = await announce(tracker, { infoHash, peerId: peerIdOf('A'), port: 6001, event: 'started' });
+    const first = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('A'),
+      port: 6001,
+      event: 'started',
+    });
     expect(first.status).toBe(200);
     expect(first.contentType).toMatch(/^text\/plain/);
     // A lone peer never receives itself.
     expect(first.body.toString('latin1')).toBe(
       'd8:completei0e10:incompletei1e8:intervali1800e12:min intervali60e5:peers0:e',
     );
-    const second = await announce(tracker, { infoHash, peerId: peerIdOf('B'), port: 6002, event: 'started' });
+    const second = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('B'),
+      port: 6002,
+      event: 'started',
+    });
     const expectedPeers = Buffer.from([127, 0, 0, 1, 0x17, 0x71]); // 127.0.0.1:6001
     expect(second.body).toEqual(
       Buffer.concat([
-        Buffer.from('d8:completei0e10:incompletei2e8:intervali1800e12:min intervali60e5:peers6:', 'latin1'),
+        Buffer.from(
+          'd8:completei0e10:incompletei2e8:intervali1800e12:min intervali60e5:peers6:',
+          'latin1',
+        ),
         expectedPeers,
         Buffer.from('e'),
       ]),
@@ -43,7 +56,12 @@ describe('announce (open mode)', () => {
   test('answers a list of dictionaries when compact=0, without peer ids on no_peer_id=1', async () => {
     const infoHash = hashOf('dict');
     await announce(tracker, { infoHash, peerId: peerIdOf('A'), port: 7001 });
-    const answer = await announce(tracker, { infoHash, peerId: peerIdOf('B'), port: 7002, compact: '0' });
+    const answer = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('B'),
+      port: 7002,
+      compact: '0',
+    });
     expect(answer.dict.peers).toEqual([
       { ip: Buffer.from('127.0.0.1'), 'peer id': peerIdOf('A'), port: 7001 },
     ]);
@@ -65,7 +83,12 @@ describe('announce (open mode)', () => {
     for (let i = 0; i < 230; i++) {
       await announce(tracker, { infoHash, peerId: peerIdOf(`crowd-${i}`), port: 10000 + i });
     }
-    const many = await announce(tracker, { infoHash, peerId: peerIdOf('asker'), port: 9999, numwant: 1000 });
+    const many = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('asker'),
+      port: 9999,
+      numwant: 1000,
+    });
     const manyPeers = compactPeers(many.dict.peers);
     expect(manyPeers).toHaveLength(200);
     expect(new Set(manyPeers).size).toBe(200);
@@ -80,18 +103,39 @@ describe('announce (open mode)', () => {
     await announce(tracker, { infoHash, peerId: peerIdOf('S1'), port: 8001, left: 0 });
     await announce(tracker, { infoHash, peerId: peerIdOf('S2'), port: 8002, left: 0 });
     await announce(tracker, { infoHash, peerId: peerIdOf('L1'), port: 8003, left: 5 });
-    const seeder = await announce(tracker, { infoHash, peerId: peerIdOf('S1'), port: 8001, left: 0 });
+    const seeder = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('S1'),
+      port: 8001,
+      left: 0,
+    });
     expect(compactPeers(seeder.dict.peers)).toEqual(['127.0.0.1:8003']);
     expect(seeder.dict.complete).toBe(2);
     expect(seeder.dict.incomplete).toBe(1);
-    const leecher = await announce(tracker, { infoHash, peerId: peerIdOf('L1'), port: 8003, left: 5 });
+    const leecher = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('L1'),
+      port: 8003,
+      left: 5,
+    });
     expect(compactPeers(leecher.dict.peers).sort()).toEqual(['127.0.0.1:8001', '127.0.0.1:8002']);
   });
 
   test('treats a BEP 21 paused peer like a seeder', async () => {
     const infoHash = hashOf('paused');
-    await announce(tracker, { infoHash, peerId: peerIdOf('P'), port: 8101, left: 50, event: 'paused' });
-    const answer = await announce(tracker, { infoHash, peerId: peerIdOf('Q'), port: 8102, left: 50 });
+    await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('P'),
+      port: 8101,
+      left: 50,
+      event: 'paused',
+    });
+    const answer = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('Q'),
+      port: 8102,
+      left: 50,
+    });
     expect(answer.dict.complete).toBe(1);
     expect(answer.dict.incomplete).toBe(1);
   });
@@ -100,7 +144,12 @@ describe('announce (open mode)', () => {
     const infoHash = hashOf('stopping');
     await announce(tracker, { infoHash, peerId: peerIdOf('A'), port: 6101 });
     await announce(tracker, { infoHash, peerId: peerIdOf('B'), port: 6102 });
-    const stopped = await announce(tracker, { infoHash, peerId: peerIdOf('A'), port: 6101, event: 'stopped' });
+    const stopped = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('A'),
+      port: 6101,
+      event: 'stopped',
+    });
     expect(stopped.dict.peers).toEqual(Buffer.alloc(0));
     const other = await announce(tracker, { infoHash, peerId: peerIdOf('B'), port: 6102 });
     expect(compactPeers(other.dict.peers)).toEqual([]);
@@ -109,21 +158,69 @@ describe('announce (open mode)', () => {
 
   test('records a completion event durably before answering completed', async () => {
     const infoHash = hashOf('finishing');
-    await announce(tracker, { infoHash, peerId: peerIdOf('F'), port: 6201, left: 10, event: 'started' });
-    const done = await announce(tracker, { infoHash, peerId: peerIdOf('F'), port: 6201, left: 0, event: 'completed' });
+    await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('F'),
+      port: 6201,
+      left: 10,
+      event: 'started',
+    });
+    const done = await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('F'),
+      port: 6201,
+      left: 0,
+      event: 'completed',
+    });
     expect(done.dict.complete).toBe(1);
     const rows = await tracker.app
       .get(DataSource)
-      .query('SELECT info_hash, peer_id, ip FROM completion_events WHERE info_hash = ?', [infoHash.toString('hex')]);
+      .query('SELECT info_hash, peer_id, ip FROM completion_events WHERE info_hash = ?', [
+        infoHash.toString('hex'),
+      ]);
     expect(rows).toEqual([
-      { info_hash: infoHash.toString('hex'), peer_id: peerIdOf('F').toString('hex'), ip: '127.0.0.1' },
+      {
+        info_hash: infoHash.toString('hex'),
+        peer_id: peerIdOf('F').toString('hex'),
+        ip: '127.0.0.1',
+      },
     ]);
     // A repeated `completed` from a peer already known complete is not a new download.
-    await announce(tracker, { infoHash, peerId: peerIdOf('F'), port: 6201, left: 0, event: 'completed' });
+    await announce(tracker, {
+      infoHash,
+      peerId: peerIdOf('F'),
+      port: 6201,
+      left: 0,
+      event: 'completed',
+    });
     const scrape = await trackerGet(`${tracker.url}/scrape?info_hash=${binaryParam(infoHash)}`);
     expect(scrape.dict).toEqual({
       files: { [infoHash.toString('latin1')]: { complete: 1, incomplete: 0, downloaded: 1 } },
     });
+  });
+
+  test('records every completion when many arrive at once', async () => {
+    const infoHash = hashOf('stampede');
+    const peers = Array.from({ length: 25 }, (_, i) => peerIdOf(`st-${i}`));
+    await Promise.all(
+      peers.map((peerId, i) => announce(tracker, { infoHash, peerId, port: 20000 + i, left: 10 })),
+    );
+    const answers = await Promise.all(
+      peers.map((peerId, i) =>
+        announce(tracker, { infoHash, peerId, port: 20000 + i, left: 0, event: 'completed' }),
+      ),
+    );
+    expect(answers.map(failureOf).filter((f) => f !== undefined)).toEqual([]);
+    const scrape = await trackerGet(`${tracker.url}/scrape?info_hash=${binaryParam(infoHash)}`);
+    expect(scrape.dict).toEqual({
+      files: { [infoHash.toString('latin1')]: { complete: 25, incomplete: 0, downloaded: 25 } },
+    });
+    const [{ n }] = await tracker.app
+      .get(DataSource)
+      .query('SELECT COUNT(*) AS n FROM completion_events WHERE info_hash = ?', [
+        infoHash.toString('hex'),
+      ]);
+    expect(n).toBe(25);
   });
 
   test('keeps binary info hashes exact, including bytes that are not UTF-8', async () => {
@@ -141,7 +238,9 @@ describe('announce (open mode)', () => {
     const raw = Buffer.from('abcdefghij0123456789');
     await announce(tracker, { infoHash: raw, peerId: peerIdOf('R'), port: 6302 });
     const literal = await trackerGet(`${tracker.url}/scrape?info_hash=abcdefghij0123456789`);
-    expect(literal.dict).toEqual({ files: { abcdefghij0123456789: { complete: 0, incomplete: 1, downloaded: 0 } } });
+    expect(literal.dict).toEqual({
+      files: { abcdefghij0123456789: { complete: 0, incomplete: 1, downloaded: 0 } },
+    });
   });
 
   test('scrapes several info hashes at once', async () => {
@@ -165,23 +264,83 @@ describe('announce (open mode)', () => {
 
   const good = `info_hash=${binaryParam(hashOf('x'))}&peer_id=${binaryParam(peerIdOf('p'))}`;
   const failures: Array<[string, string, string]> = [
-    ['no info_hash', `peer_id=${binaryParam(peerIdOf('p'))}&port=1&uploaded=0&downloaded=0&left=0`, 'missing info_hash'],
-    ['short info_hash', `info_hash=abc&peer_id=${binaryParam(peerIdOf('p'))}&port=1&uploaded=0&downloaded=0&left=0`, 'info_hash must be 20 bytes, got 3'],
-    ['two info_hash', `${good}&info_hash=${binaryParam(hashOf('y'))}&port=1&uploaded=0&downloaded=0&left=0`, 'info_hash given more than once'],
-    ['no peer_id', `info_hash=${binaryParam(hashOf('x'))}&port=1&uploaded=0&downloaded=0&left=0`, 'missing peer_id'],
-    ['long peer_id', `info_hash=${binaryParam(hashOf('x'))}&peer_id=${'a'.repeat(21)}&port=1&uploaded=0&downloaded=0&left=0`, 'peer_id must be 20 bytes, got 21'],
+    [
+      'no info_hash',
+      `peer_id=${binaryParam(peerIdOf('p'))}&port=1&uploaded=0&downloaded=0&left=0`,
+      'missing info_hash',
+    ],
+    [
+      'short info_hash',
+      `info_hash=abc&peer_id=${binaryParam(peerIdOf('p'))}&port=1&uploaded=0&downloaded=0&left=0`,
+      'info_hash must be 20 bytes, got 3',
+    ],
+    [
+      'two info_hash',
+      `${good}&info_hash=${binaryParam(hashOf('y'))}&port=1&uploaded=0&downloaded=0&left=0`,
+      'info_hash given more than once',
+    ],
+    [
+      'no peer_id',
+      `info_hash=${binaryParam(hashOf('x'))}&port=1&uploaded=0&downloaded=0&left=0`,
+      'missing peer_id',
+    ],
+    [
+      'long peer_id',
+      `info_hash=${binaryParam(hashOf('x'))}&peer_id=${'a'.repeat(21)}&port=1&uploaded=0&downloaded=0&left=0`,
+      'peer_id must be 20 bytes, got 21',
+    ],
     ['no port', `${good}&uploaded=0&downloaded=0&left=0`, 'missing port'],
-    ['port 0', `${good}&port=0&uploaded=0&downloaded=0&left=0`, 'port must be an integer from 1 to 65535'],
-    ['port too big', `${good}&port=70000&uploaded=0&downloaded=0&left=0`, 'port must be an integer from 1 to 65535'],
-    ['port not a number', `${good}&port=http&uploaded=0&downloaded=0&left=0`, 'port must be a non-negative integer'],
+    [
+      'port 0',
+      `${good}&port=0&uploaded=0&downloaded=0&left=0`,
+      'port must be an integer from 1 to 65535',
+    ],
+    [
+      'port too big',
+      `${good}&port=70000&uploaded=0&downloaded=0&left=0`,
+      'port must be an integer from 1 to 65535',
+    ],
+    [
+      'port not a number',
+      `${good}&port=http&uploaded=0&downloaded=0&left=0`,
+      'port must be a non-negative integer',
+    ],
     ['no left', `${good}&port=1&uploaded=0&downloaded=0`, 'missing left'],
-    ['negative uploaded', `${good}&port=1&uploaded=-5&downloaded=0&left=0`, 'uploaded must be a non-negative integer'],
-    ['bad downloaded', `${good}&port=1&uploaded=0&downloaded=1e9&left=0`, 'downloaded must be a non-negative integer'],
-    ['bad event', `${good}&port=1&uploaded=0&downloaded=0&left=0&event=finished`, 'event must be started, stopped, completed, paused or empty'],
-    ['bad numwant', `${good}&port=1&uploaded=0&downloaded=0&left=0&numwant=lots`, 'numwant must be a non-negative integer'],
-    ['broken escape', `info_hash=%zz${binaryParam(hashOf('x')).slice(3)}&peer_id=x`, 'malformed percent-encoding in info_hash'],
-    ['truncated escape', `${good}&port=1&uploaded=0&downloaded=0&left=0&key=%4`, 'malformed percent-encoding in key'],
-    ['too many parameters', `${good}${'&a=1'.repeat(40)}`, 'query string has more than 32 parameters'],
+    [
+      'negative uploaded',
+      `${good}&port=1&uploaded=-5&downloaded=0&left=0`,
+      'uploaded must be a non-negative integer',
+    ],
+    [
+      'bad downloaded',
+      `${good}&port=1&uploaded=0&downloaded=1e9&left=0`,
+      'downloaded must be a non-negative integer',
+    ],
+    [
+      'bad event',
+      `${good}&port=1&uploaded=0&downloaded=0&left=0&event=finished`,
+      'event must be started, stopped, completed, paused or empty',
+    ],
+    [
+      'bad numwant',
+      `${good}&port=1&uploaded=0&downloaded=0&left=0&numwant=lots`,
+      'numwant must be a non-negative integer',
+    ],
+    [
+      'broken escape',
+      `info_hash=%zz${binaryParam(hashOf('x')).slice(3)}&peer_id=x`,
+      'malformed percent-encoding in info_hash',
+    ],
+    [
+      'truncated escape',
+      `${good}&port=1&uploaded=0&downloaded=0&left=0&key=%4`,
+      'malformed percent-encoding in key',
+    ],
+    [
+      'too many parameters',
+      `${good}${'&a=1'.repeat(40)}`,
+      'query string has more than 32 parameters',
+    ],
     ['empty query', '', 'missing info_hash'],
   ];
   test.each(failures)('answers %s with a bencoded failure reason', async (_name, query, reason) => {
@@ -200,11 +359,16 @@ describe('announce (open mode)', () => {
   });
 
   test('answers bad scrapes with failure reasons', async () => {
-    expect(failureOf(await trackerGet(`${tracker.url}/scrape`))).toBe('scrape needs at least one info_hash');
+    expect(failureOf(await trackerGet(`${tracker.url}/scrape`))).toBe(
+      'scrape needs at least one info_hash',
+    );
     expect(failureOf(await trackerGet(`${tracker.url}/scrape?info_hash=short`))).toBe(
       'info_hash must be 20 bytes, got 5',
     );
-    const tooMany = Array.from({ length: 101 }, (_, i) => `info_hash=${binaryParam(hashOf(`m${i}`))}`).join('&');
+    const tooMany = Array.from(
+      { length: 101 },
+      (_, i) => `info_hash=${binaryParam(hashOf(`m${i}`))}`,
+    ).join('&');
     expect(failureOf(await trackerGet(`${tracker.url}/scrape?${tooMany}`))).toBe(
       'scrape takes at most 100 info_hash values',
     );
@@ -244,7 +408,11 @@ describe('announce behind a trusted proxy', () => {
 
   test('takes the client address from X-Forwarded-For, and puts IPv6 peers in peers6', async () => {
     const infoHash = hashOf('proxied');
-    await announce(tracker, { infoHash, peerId: peerIdOf('v4'), port: 6601 }, { 'X-Forwarded-For': '203.0.113.5' });
+    await announce(
+      tracker,
+      { infoHash, peerId: peerIdOf('v4'), port: 6601 },
+      { 'X-Forwarded-For': '203.0.113.5' },
+    );
     await announce(
       tracker,
       { infoHash, peerId: peerIdOf('v6'), port: 6602 },
@@ -257,7 +425,10 @@ describe('announce behind a trusted proxy', () => {
     );
     expect(compactPeers(answer.dict.peers)).toEqual(['203.0.113.5:6601']);
     expect(answer.dict.peers6).toEqual(
-      Buffer.concat([Buffer.from('20010db8000000000000000000000001', 'hex'), Buffer.from([0x19, 0xca])]),
+      Buffer.concat([
+        Buffer.from('20010db8000000000000000000000001', 'hex'),
+        Buffer.from([0x19, 0xca]),
+      ]),
     );
     const dict = await announce(
       tracker,
@@ -274,12 +445,28 @@ describe('announce behind a trusted proxy', () => {
 
   test('will not let a second address take over a peer id without its key', async () => {
     const infoHash = hashOf('hijack');
-    await announce(tracker, { infoHash, peerId: peerIdOf('owner'), port: 6701, key: 'k1' }, { 'X-Forwarded-For': '203.0.113.20' });
-    const thief = await announce(tracker, { infoHash, peerId: peerIdOf('owner'), port: 6701 }, { 'X-Forwarded-For': '203.0.113.21' });
+    await announce(
+      tracker,
+      { infoHash, peerId: peerIdOf('owner'), port: 6701, key: 'k1' },
+      { 'X-Forwarded-For': '203.0.113.20' },
+    );
+    const thief = await announce(
+      tracker,
+      { infoHash, peerId: peerIdOf('owner'), port: 6701 },
+      { 'X-Forwarded-For': '203.0.113.21' },
+    );
     expect(failureOf(thief)).toBe('peer_id is in use from another address; send the same key');
-    const moved = await announce(tracker, { infoHash, peerId: peerIdOf('owner'), port: 6701, key: 'k1' }, { 'X-Forwarded-For': '203.0.113.22' });
+    const moved = await announce(
+      tracker,
+      { infoHash, peerId: peerIdOf('owner'), port: 6701, key: 'k1' },
+      { 'X-Forwarded-For': '203.0.113.22' },
+    );
     expect(failureOf(moved)).toBeUndefined();
-    const other = await announce(tracker, { infoHash, peerId: peerIdOf('x'), port: 6702 }, { 'X-Forwarded-For': '203.0.113.30' });
+    const other = await announce(
+      tracker,
+      { infoHash, peerId: peerIdOf('x'), port: 6702 },
+      { 'X-Forwarded-For': '203.0.113.30' },
+    );
     expect(compactPeers(other.dict.peers)).toEqual(['203.0.113.22:6701']);
   });
 });
@@ -302,9 +489,14 @@ describe('listed mode', () => {
   test('refuses announces and omits scrapes for info hashes not in the catalog', async () => {
     const tracker = await startTestTracker({ mode: 'listed' });
     try {
-      const answer = await announce(tracker, { infoHash: hashOf('unknown'), peerId: peerIdOf('a') });
+      const answer = await announce(tracker, {
+        infoHash: hashOf('unknown'),
+        peerId: peerIdOf('a'),
+      });
       expect(failureOf(answer)).toBe('torrent is not registered with this tracker');
-      const scrape = await trackerGet(`${tracker.url}/scrape?info_hash=${binaryParam(hashOf('unknown'))}`);
+      const scrape = await trackerGet(
+        `${tracker.url}/scrape?info_hash=${binaryParam(hashOf('unknown'))}`,
+      );
       expect(scrape.dict).toEqual({ files: {} });
     } finally {
       await tracker.dispose();
@@ -318,9 +510,21 @@ describe('restart', () => {
     const infoHash = hashOf('persistent');
     await announce(first, { infoHash, peerId: peerIdOf('seed'), port: 6901, left: 0 });
     await announce(first, { infoHash, peerId: peerIdOf('leech'), port: 6902, left: 10 });
-    await announce(first, { infoHash, peerId: peerIdOf('leech'), port: 6902, left: 0, event: 'completed' });
+    await announce(first, {
+      infoHash,
+      peerId: peerIdOf('leech'),
+      port: 6902,
+      left: 0,
+      event: 'completed',
+    });
     await announce(first, { infoHash, peerId: peerIdOf('gone'), port: 6903, left: 10 });
-    await announce(first, { infoHash, peerId: peerIdOf('gone'), port: 6903, left: 10, event: 'stopped' });
+    await announce(first, {
+      infoHash,
+      peerId: peerIdOf('gone'),
+      port: 6903,
+      left: 10,
+      event: 'stopped',
+    });
     await first.close();
     const second = await startTestTracker({ mode: 'open' }, first.dir);
     try {

@@ -87,12 +87,17 @@ export function parseAnnounceRequest(queryString: string): AnnounceRequest {
 
 /** Info hashes of a scrape query (BEP 48). */
 export function parseScrapeRequest(queryString: string, maxHashes: number): Buffer[] {
-  const query = RawQuery.parse(queryString, { maxLength: maxHashes * 72 + 256, maxParams: maxHashes + 8 });
+  const query = RawQuery.parse(queryString, {
+    maxLength: maxHashes * 72 + 256,
+    maxParams: maxHashes + 8,
+  });
   const hashes = query.all('info_hash');
   if (hashes.length === 0) throw new TrackerFailure('scrape needs at least one info_hash');
-  if (hashes.length > maxHashes) throw new TrackerFailure(`scrape takes at most ${maxHashes} info_hash values`);
+  if (hashes.length > maxHashes)
+    throw new TrackerFailure(`scrape takes at most ${maxHashes} info_hash values`);
   for (const hash of hashes) {
-    if (hash.length !== 20) throw new TrackerFailure(`info_hash must be 20 bytes, got ${hash.length}`);
+    if (hash.length !== 20)
+      throw new TrackerFailure(`info_hash must be 20 bytes, got ${hash.length}`);
   }
   return hashes;
 }

@@ -7,7 +7,11 @@ import { peerEndpoint } from '../swarm/peer-address.js';
 import { isSeeding, type Swarm, type SwarmPeer } from '../swarm/swarm.js';
 import { SwarmRegistry } from '../swarm/swarm-registry.js';
 import { CatalogIndex } from '../torrents/catalog-index.js';
-import { parseAnnounceRequest, parseScrapeRequest, type AnnounceRequest } from './announce-request.js';
+import {
+  parseAnnounceRequest,
+  parseScrapeRequest,
+  type AnnounceRequest,
+} from './announce-request.js';
 import { clientAddress } from './client-address.js';
 import { TrackerFailure } from './tracker-failure.js';
 
@@ -57,7 +61,11 @@ export class AnnounceService {
         const hex = hash.toString('hex');
         if (this.config.mode === 'listed' && !this.catalog.has(hex)) continue;
         const c = this.swarms.counts(hex);
-        files[hash.toString('latin1')] = { complete: c.seeders, incomplete: c.leechers, downloaded: c.completed };
+        files[hash.toString('latin1')] = {
+          complete: c.seeders,
+          incomplete: c.leechers,
+          downloaded: c.completed,
+        };
       }
       this.metrics.scrapes.inc({ result: 'ok' });
       return encode({ files });
@@ -123,14 +131,20 @@ export class AnnounceService {
       const peerIdHex = req.peerId.toString('hex');
       return this.completions.record(infoHash, peerIdHex, endpoint.ip, now).then(
         () => this.answer(req, swarm, peer),
-        () => this.failed(new TrackerFailure('could not record the completion; announce again'), req),
+        () =>
+          this.failed(new TrackerFailure('could not record the completion; announce again'), req),
       );
     }
     return this.answer(req, swarm, peer);
   }
 
-  private answer(req: AnnounceRequest, swarm: Swarm | undefined, self: SwarmPeer | undefined): Buffer {
-    const selected = req.event === 'stopped' || swarm === undefined ? [] : swarm.select(self, req.numwant);
+  private answer(
+    req: AnnounceRequest,
+    swarm: Swarm | undefined,
+    self: SwarmPeer | undefined,
+  ): Buffer {
+    const selected =
+      req.event === 'stopped' || swarm === undefined ? [] : swarm.select(self, req.numwant);
     const response: BDict = {
       interval: this.config.interval,
       'min interval': this.minInterval,

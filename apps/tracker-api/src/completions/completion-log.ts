@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { WriteQueue } from '../database/write-queue.js';
 import { DataSource } from 'typeorm';
 import { SwarmRegistry } from '../swarm/swarm-registry.js';
 
@@ -18,11 +19,12 @@ const MAX_POINTS: Record<CompletionBucket, number> = { hour: 168, day: 365 };
 export class CompletionLog {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly writes: WriteQueue,
     private readonly registry: SwarmRegistry,
   ) {}
 
   async record(infoHash: string, peerIdHex: string, ip: string, at: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.writes.transaction(async (manager) => {
       await manager.query(
         `INSERT INTO completion_events (info_hash, peer_id, ip, at) VALUES (?, ?, ?, ?)`,
         [infoHash, peerIdHex, ip, at],
@@ -43,7 +45,11 @@ export class CompletionLog {
    * Counts per UTC hour or day, with empty buckets filled in, from the first event (at most a
    * chart's worth back) up to now.
    */
-  async series(infoHash: string, bucket: CompletionBucket, now = Date.now()): Promise<CompletionPoint[]> {
+  async series(
+    infoHash: string,
+    bucket: CompletionBucket,
+    now = Date.now(),
+  ): Promise<CompletionPoint[]> {
     const size = BUCKET_MS[bucket];
     const last = Math.floor(now / size) * size;
     const earliest = last - (MAX_POINTS[bucket] - 1) * size;
@@ -55,7 +61,11 @@ export class CompletionLog {
     if (rows.length === 0) return [];
     const counts = new Map(rows.map((r) => [Number(r.b), Number(r.n)]));
     const points: CompletionPoint[] = [];
-    for (let b = Number(rows[0].b); b <= Math.max(last, Number(rows[rows.length - 1].b)); b += size) {
+    for (
+      let b = Number(rows[0].b);
+      b <= Math.max(last, Number(rows[rows.length - 1].b));
+      b += size
+    ) {
       points.push({ at: new Date(b).toISOString(), count: counts.get(b) ?? 0 });
     }
     return points;

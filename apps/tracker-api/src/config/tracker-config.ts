@@ -58,7 +58,10 @@ const envSchema = z.object({
         .map((p) => p.trim())
         .filter((p) => p !== ''),
     )
-    .refine((list) => list.every((p) => isIP(p) !== 0), 'must be a comma-separated list of IP addresses'),
+    .refine(
+      (list) => list.every((p) => isIP(p) !== 0),
+      'must be a comma-separated list of IP addresses',
+    ),
   TRACKER_ALLOW_IP_PARAM: booleanFlag.default(false),
   TRACKER_MAX_TORRENT_SIZE: integer(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
   TRACKER_LOG_LEVEL: z

@@ -17,7 +17,11 @@ export class HealthService {
     } catch (error) {
       throw new ServiceUnavailableException(`database is not answering: ${String(error)}`);
     }
-    return { status: 'ok', database: 'ok', uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000) };
+    return {
+      status: 'ok',
+      database: 'ok',
+      uptimeSeconds: Math.floor((Date.now() - this.startedAt) / 1000),
+    };
   }
 
   metrics(): Promise<string> {

@@ -35,10 +35,30 @@ export class TrackerMetrics {
       function (this: Gauge) {
         this.set(pick(swarms.totals()));
       };
-    new Gauge({ name: 'tracker_peers', help: 'Peers in all swarms', registers, collect: totals((t) => t.peers) });
-    new Gauge({ name: 'tracker_seeders', help: 'Seeders in all swarms', registers, collect: totals((t) => t.seeders) });
-    new Gauge({ name: 'tracker_leechers', help: 'Leechers in all swarms', registers, collect: totals((t) => t.leechers) });
-    new Gauge({ name: 'tracker_swarms', help: 'Info hashes with at least one peer', registers, collect: totals((t) => t.torrents) });
+    new Gauge({
+      name: 'tracker_peers',
+      help: 'Peers in all swarms',
+      registers,
+      collect: totals((t) => t.peers),
+    });
+    new Gauge({
+      name: 'tracker_seeders',
+      help: 'Seeders in all swarms',
+      registers,
+      collect: totals((t) => t.seeders),
+    });
+    new Gauge({
+      name: 'tracker_leechers',
+      help: 'Leechers in all swarms',
+      registers,
+      collect: totals((t) => t.leechers),
+    });
+    new Gauge({
+      name: 'tracker_swarms',
+      help: 'Info hashes with at least one peer',
+      registers,
+      collect: totals((t) => t.torrents),
+    });
     this.catalogTorrents = new Gauge({
       name: 'tracker_catalog_torrents',
       help: 'Torrents in the catalog',

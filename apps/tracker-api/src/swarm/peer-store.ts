@@ -5,6 +5,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { WriteQueue } from '../database/write-queue.js';
 import { DataSource } from 'typeorm';
 import { TRACKER_CONFIG, type TrackerConfig } from '../config/tracker-config.js';
 import { peerEndpoint } from './peer-address.js';
@@ -40,6 +41,7 @@ export class PeerStore implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly writes: WriteQueue,
     private readonly registry: SwarmRegistry,
     @Inject(TRACKER_CONFIG) private readonly config: TrackerConfig,
   ) {}
@@ -95,7 +97,7 @@ export class PeerStore implements OnModuleInit, OnModuleDestroy {
         ]);
       }
     }
-    await this.dataSource.transaction(async (manager) => {
+    await this.writes.transaction(async (manager) => {
       for (let i = 0; i < deletes.length; i += ROWS_PER_STATEMENT) {
         const batch = deletes.slice(i, i + ROWS_PER_STATEMENT);
         await manager.query(

@@ -110,7 +110,10 @@ export class SwarmRegistry {
   }
 
   /** Fills the registry at start from what was last written; these are not changes. */
-  restore(peers: Array<{ infoHash: string; peer: SwarmPeer }>, completed: Map<string, number>): void {
+  restore(
+    peers: Array<{ infoHash: string; peer: SwarmPeer }>,
+    completed: Map<string, number>,
+  ): void {
     for (const { infoHash, peer } of peers) {
       let swarm = this.swarms.get(infoHash);
       if (swarm === undefined) {

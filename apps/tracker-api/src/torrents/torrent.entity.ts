@@ -46,7 +46,7 @@ export class TorrentEntity {
   @Column({ name: 'creation_date', type: 'integer', nullable: true })
   creationDate!: number | null;
 
-  /** JSON array of announce URLs from the file, flattened over tiers, for magnet links. */
+  /** JSON `{ trackers, webSeeds }` from the file (tiers flattened), for magnet links. */
   @Column({ type: 'text', default: '[]' })
   trackers!: string;
 

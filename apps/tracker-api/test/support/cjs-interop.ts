@@ -13,7 +13,9 @@ const resolved = require.resolve('is-promise');
 if (resolved.endsWith('.mjs')) {
   const cjs = resolved.replace(/index\.mjs$/, 'index.js');
   const loaded = require(cjs) as unknown;
-  const cache = (Module as unknown as { _cache: Record<string, { exports: unknown; loaded: boolean }> })._cache;
+  const cache = (
+    Module as unknown as { _cache: Record<string, { exports: unknown; loaded: boolean }> }
+  )._cache;
   const shim = new Module(resolved);
   shim.exports = loaded;
   shim.loaded = true;

@@ -56,7 +56,9 @@ export class InitialSchema1764316800000 implements MigrationInterface {
       ip TEXT NOT NULL,
       at INTEGER NOT NULL
     )`);
-    await q.query(`CREATE INDEX idx_completion_events_hash_at ON completion_events (info_hash, at)`);
+    await q.query(
+      `CREATE INDEX idx_completion_events_hash_at ON completion_events (info_hash, at)`,
+    );
     // Kept in step with `torrents` by the catalog service inside the same transaction: the file
     // names live in another table, so a trigger on `torrents` alone could not fill `files`.
     await q.query(`CREATE VIRTUAL TABLE torrents_fts USING fts5(
