@@ -127,10 +127,15 @@ export class AnnounceScheduler extends EventEmitter {
     if (this.started) this.trigger();
   }
 
-  /** Asks for more peers ahead of schedule, if the tracker's min interval allows it. */
+  /**
+   * Asks for more peers ahead of schedule, if the tracker's min interval (and our own floor)
+   * allows it. While trackers are failing the backoff decides instead, so a peer-starved engine
+   * calling this often cannot hammer a tracker that is down.
+   */
   requestPeers(): void {
-    if (!this.started || this.stopped || this.running) return;
-    if (Date.now() - this.lastSuccessAt < this.lastMinIntervalMs) return;
+    if (!this.started || this.stopped || this.running || this.failures > 0) return;
+    const floor = Math.max(this.lastMinIntervalMs, this.options.minReannounceMs ?? 30_000);
+    if (Date.now() - this.lastSuccessAt < floor) return;
     this.trigger();
   }
 

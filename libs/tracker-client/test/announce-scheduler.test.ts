@@ -222,6 +222,10 @@ describe('AnnounceScheduler', { timeout: 20_000 }, () => {
     server.handler = () => ({ body: bencode({ 'failure reason': 'not today' }) });
     const s = create({});
     s.start();
+    await resultsReach(s, 1);
+    await settled();
+    s.requestPeers(); // a peer-starved engine cannot bypass the backoff
+    expect(server.requests).toHaveLength(1);
     const delays: number[] = [];
     for (let n = 1; n <= 10; n++) {
       await resultsReach(s, n);

@@ -10,8 +10,8 @@ export interface PieceLayout {
   totalLength: number;
 }
 
-/** How many piece reads a recheck keeps in flight, so the disk works while SHA-1 runs. */
-const CHECK_READ_AHEAD = 2;
+/** Bytes of piece reads a recheck keeps in flight, so the disk works while SHA-1 runs. */
+const CHECK_READ_AHEAD_BYTES = 8 << 20;
 
 /** True when the piece on storage matches its SHA-1; data that is missing on disk is simply a miss. */
 export async function verifyPiece(
@@ -26,7 +26,7 @@ export async function verifyPiece(
 
 /**
  * Recheck: hashes every piece and returns the ones that are good. Reads run a little ahead of
- * hashing; only CHECK_READ_AHEAD pieces are held in memory at a time.
+ * hashing, bounded to a few pieces in memory.
  */
 export async function checkAll(
   storage: Storage,
@@ -34,10 +34,15 @@ export async function checkAll(
   onProgress?: (checked: number) => void,
 ): Promise<Bitfield> {
   const have = new Bitfield(metainfo.pieceCount);
+  // At least two, so one read is always overlapping the hashing of the previous piece.
+  const readAhead = Math.max(
+    2,
+    Math.min(4, Math.floor(CHECK_READ_AHEAD_BYTES / metainfo.pieceLength)),
+  );
   const reads: Promise<Buffer | null>[] = [];
   let next = 0;
   const fill = () => {
-    while (reads.length < CHECK_READ_AHEAD && next < metainfo.pieceCount) {
+    while (reads.length < readAhead && next < metainfo.pieceCount) {
       const read = readPieceOrNull(storage, metainfo, next++);
       read.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
       reads.push(read);
