@@ -74,7 +74,7 @@ export function CompletionsChart({ series }: { series: CompletionSeries | null }
         })}
       </svg>
       <figcaption>
-        {total} completion{total === 1 ? '' : 's'} per {unit} (UTC).
+        {total} completion{total === 1 ? '' : 's'} in all, counted per {unit} (UTC).
       </figcaption>
     </figure>
   );
