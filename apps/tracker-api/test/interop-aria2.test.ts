@@ -1,0 +1,152 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { parseMetainfo } from '@swarmhub/metainfo';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { testWithTools } from '../../../test-support/tools.js';
+import {
+  binaryParam,
+  makeTempDir,
+  startTestTracker,
+  trackerGet,
+  type TestTracker,
+} from './helpers.js';
+import { mktorrent } from './torrent-files.js';
+
+const test = testWithTools('aria2c', 'mktorrent');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function aria2(args: string[], port: number, log: string): ChildProcess {
+  return spawn(
+    'aria2c',
+    [
+      '--enable-dht=false',
+      '--enable-dht6=false',
+      '--bt-enable-lpd=false',
+      '--enable-peer-exchange=false',
+      '--disable-ipv6=true',
+      '--interface=127.0.0.1',
+      `--listen-port=${port}`,
+      '--bt-tracker-connect-timeout=5',
+      '--bt-tracker-timeout=5',
+      '--file-allocation=none',
+      '--summary-interval=0',
+      '--console-log-level=warn',
+      `--log=${log}`,
+      '--log-level=info',
+      '--allow-overwrite=true',
+      '--auto-file-renaming=false',
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+async function until(check: () => Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('interop with aria2c', () => {
+  let tracker: TestTracker;
+  let work: string;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    tracker = await startTestTracker({ mode: 'listed' });
+    work = makeTempDir('tracker-aria2-');
+  });
+  afterAll(async () => {
+    for (const child of children)
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    await tracker.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('an aria2c seeder and an aria2c downloader find each other through our tracker and transfer a file', async () => {
+    const content = randomBytes(3 * 1024 * 1024 + 123);
+    const torrent = mktorrent(
+      work,
+      'payload.bin',
+      { 'payload.bin': content },
+      {
+        announce: `${tracker.url}/announce`,
+        pieceLengthExp: 18,
+      },
+    );
+    const meta = parseMetainfo(torrent);
+    const upload = await request(tracker.url)
+      .post('/api/v1/torrents')
+      .attach('torrent', torrent, 'payload.torrent');
+    expect(upload.status).toBe(201);
+    const torrentPath = join(work, 'payload.torrent');
+    writeFileSync(torrentPath, torrent);
+
+    const seedDir = join(work, 'content'); // mktorrent hashed the file here
+    const seeder = aria2(
+      [
+        '--bt-seed-unverified=true',
+        '--seed-ratio=0.0',
+        '--check-integrity=false',
+        `--dir=${seedDir}`,
+        torrentPath,
+      ],
+      await freePort(),
+      join(work, 'seeder.log'),
+    );
+    children.push(seeder);
+    const scrapeUrl = `${tracker.url}/scrape?info_hash=${binaryParam(meta.infoHashBytes)}`;
+    const counts = async () =>
+      (await trackerGet(scrapeUrl)).dict.files as Record<
+        string,
+        { complete: number; incomplete: number; downloaded: number }
+      >;
+    await until(
+      async () => (await counts())[meta.infoHashBytes.toString('latin1')]?.complete === 1,
+      'the seeder to announce',
+    );
+
+    const downloadDir = join(work, 'download');
+    mkdirSync(downloadDir);
+    // With --seed-time=0 aria2 skips `completed` and only says `stopped`; seeding for three
+    // seconds makes it send `completed` first, as a client that goes on seeding does.
+    const leecher = aria2(
+      ['--seed-time=0.05', `--dir=${downloadDir}`, torrentPath],
+      await freePort(),
+      join(work, 'leecher.log'),
+    );
+    children.push(leecher);
+    const exitCode = await new Promise<number | null>((resolve) => leecher.once('exit', resolve));
+    expect(exitCode, readFileSync(join(work, 'leecher.log'), 'utf8').slice(-3000)).toBe(0);
+    expect(Buffer.compare(readFileSync(join(downloadDir, 'payload.bin')), content)).toBe(0);
+
+    // aria2 announced `completed` (an event row) and then `stopped` (gone from the swarm).
+    await until(
+      async () => {
+        const detail = await request(tracker.url).get(`/api/v1/torrents/${meta.infoHash}`);
+        return (
+          detail.body.completed === 1 && detail.body.seeders === 1 && detail.body.leechers === 0
+        );
+      },
+      'the completion and the stop to be recorded',
+      15_000,
+    );
+    const stats = await request(tracker.url).get('/api/v1/stats');
+    expect(stats.body).toMatchObject({ torrents: 1, completions: 1, seeders: 1, leechers: 0 });
+  });
+});
