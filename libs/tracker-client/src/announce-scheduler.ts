@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
-  announce as httpAnnounce,
   DEFAULT_TIMEOUT_MS,
   type AnnouncePeer,
   type AnnounceRequest,
   type AnnounceResponse,
   type TrackerRequestOptions,
 } from './announce.js';
+import { announce as announceAny } from './client.js';
 import { TrackerError } from './errors.js';
 
 export interface TransferTotals {
@@ -34,7 +34,7 @@ export interface AnnounceSchedulerOptions {
   /** Floor for the tracker's interval, so a misconfigured tracker cannot make us hammer it. */
   minReannounceMs?: number;
   random?: () => number;
-  /** The transport; HTTP announce unless given (a UDP client can be slotted in here). */
+  /** The transport; by default HTTP(S) or UDP after the URL's scheme. */
   announce?: (
     url: string,
     req: AnnounceRequest,
@@ -101,7 +101,7 @@ export class AnnounceScheduler extends EventEmitter {
     super();
     this.random = options.random ?? Math.random;
     this.key = options.key ?? randomBytes(4).toString('hex');
-    this.announceFn = options.announce ?? httpAnnounce;
+    this.announceFn = options.announce ?? announceAny;
     const seen = new Set<string>();
     this.tiers = options.announceList
       .map((urls, tier) =>

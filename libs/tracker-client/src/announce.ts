@@ -46,7 +46,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 2 << 20;
 /** Used when a tracker omits `interval` (it is required by BEP 3, yet some leave it out). */
 const FALLBACK_INTERVAL = 1800;
 
-export async function announce(
+/** HTTP(S) announce (BEP 3); `announce` from the package index also speaks UDP. */
+export async function announceHttp(
   url: string,
   req: AnnounceRequest,
   options: TrackerRequestOptions = {},

@@ -1,5 +1,5 @@
 export {
-  announce,
+  announceHttp,
   buildAnnounceUrl,
   parseAnnounceResponse,
   percentEncodeBytes,
@@ -15,5 +15,7 @@ export {
   type TrackerStatus,
   type TransferTotals,
 } from './announce-scheduler.js';
+export { announce, scrape } from './client.js';
 export { TrackerError, type TrackerErrorCode } from './errors.js';
-export { parseScrapeResponse, scrape, scrapeUrlFor, type ScrapeCounts } from './scrape.js';
+export { parseScrapeResponse, scrapeHttp, scrapeUrlFor, type ScrapeCounts } from './scrape.js';
+export { announceUdp, scrapeUdp, MAX_UDP_SCRAPE_HASHES } from './udp.js';

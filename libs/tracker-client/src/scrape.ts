@@ -33,7 +33,7 @@ export function scrapeUrlFor(announceUrl: string): URL {
 }
 
 /** Counts per torrent, keyed by lowercase hex info hash; torrents the tracker does not know are absent. */
-export async function scrape(
+export async function scrapeHttp(
   announceUrl: string,
   infoHashes: Buffer[],
   options: TrackerRequestOptions = {},

@@ -285,7 +285,7 @@ describe('AnnounceScheduler', { timeout: 20_000 }, () => {
   });
 
   test('an unsupported tracker scheme is reported and skipped', async () => {
-    const s = create({ announceList: [['udp://127.0.0.1:1/announce'], [server.url()]] });
+    const s = create({ announceList: [['wss://127.0.0.1:1/announce'], [server.url()]] });
     s.start();
     await resultsReach(s, 2);
     expect(results[0]).toMatchObject({ ok: false, code: 'UNSUPPORTED_PROTOCOL' });

@@ -209,7 +209,7 @@ describe('announce over HTTP', () => {
   });
 
   test('unsupported schemes and bad URLs are typed errors without network use', async () => {
-    expect((await trackerError(announce('udp://127.0.0.1:1/announce', request()))).code).toBe(
+    expect((await trackerError(announce('wss://127.0.0.1:1/announce', request()))).code).toBe(
       'UNSUPPORTED_PROTOCOL',
     );
     expect((await trackerError(announce('not a url', request()))).code).toBe('BAD_URL');
