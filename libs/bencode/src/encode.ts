@@ -77,6 +77,14 @@ function measure(value: unknown, depth: number): number {
     return n;
   }
   if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) {
+      // A Map, Date or class instance would otherwise encode as an empty dictionary.
+      throw new BencodeError(
+        'BAD_VALUE',
+        `cannot encode a ${value.constructor?.name ?? 'non-plain'} object`,
+      );
+    }
     let n = 2;
     for (const key of sortedKeys(value)) {
       n += decimalLength(key.length) + 1 + key.length;

@@ -240,6 +240,9 @@ describe('encode', () => {
     [null, 'BAD_VALUE'],
     [[undefined], 'BAD_VALUE'],
     [{ 'é€': 1 }, 'BAD_KEY'],
+    [new Map([['a', 1]]), 'BAD_VALUE'],
+    [new Date(0), 'BAD_VALUE'],
+    [Symbol('s'), 'BAD_VALUE'],
   ])('refuses %j', (value, code) => {
     expect(errorOf(() => encode(value as never)).code).toBe(code);
   });
