@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { NavLink } from './nav-link';
 
 export function SiteHeader() {
   return (
@@ -12,13 +13,13 @@ export function SiteHeader() {
       <nav aria-label="Main">
         <ul className="nav-links">
           <li>
-            <Link href="/">Catalog</Link>
+            <NavLink href="/">Catalog</NavLink>
           </li>
           <li>
-            <Link href="/upload">Upload</Link>
+            <NavLink href="/upload">Upload</NavLink>
           </li>
           <li>
-            <Link href="/agent">My agent</Link>
+            <NavLink href="/agent">My agent</NavLink>
           </li>
         </ul>
       </nav>

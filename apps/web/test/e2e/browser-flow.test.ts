@@ -223,21 +223,17 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
   test('the browser refuses a file that is not a torrent before sending it', async () => {
     const page = await context.newPage();
     await page.goto(`${webUrl}/upload`);
-    await page
-      .getByLabel('Torrent file')
-      .setInputFiles({
-        name: 'holiday.jpg',
-        mimeType: 'image/jpeg',
-        buffer: Buffer.from([0xff, 0xd8, 0xff]),
-      });
+    await page.getByLabel('Torrent file').setInputFiles({
+      name: 'holiday.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from([0xff, 0xd8, 0xff]),
+    });
     await page.getByText('“holiday.jpg” is not a .torrent file').waitFor();
-    await page
-      .getByLabel('Torrent file')
-      .setInputFiles({
-        name: 'page.torrent',
-        mimeType: 'application/x-bittorrent',
-        buffer: Buffer.from('<html>'),
-      });
+    await page.getByLabel('Torrent file').setInputFiles({
+      name: 'page.torrent',
+      mimeType: 'application/x-bittorrent',
+      buffer: Buffer.from('<html>'),
+    });
     await page.getByText('is not a torrent file (it is not bencoded)').waitFor();
     let posted = false;
     page.on('request', (request) => {
@@ -253,13 +249,11 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     const page = await context.newPage();
     await page.goto(`${webUrl}/upload`);
     // Bencoded, so it passes the browser's check, but no `info` dictionary: the tracker says why.
-    await page
-      .getByLabel('Torrent file')
-      .setInputFiles({
-        name: 'empty.torrent',
-        mimeType: 'application/x-bittorrent',
-        buffer: Buffer.from('d4:spam4:eggse'),
-      });
+    await page.getByLabel('Torrent file').setInputFiles({
+      name: 'empty.torrent',
+      mimeType: 'application/x-bittorrent',
+      buffer: Buffer.from('d4:spam4:eggse'),
+    });
     await page.getByLabel('Title').fill('Kept after the error');
     await page.getByRole('button', { name: 'Upload' }).click();
     const alert = page.locator('.notice-error[role="alert"]');
@@ -356,6 +350,13 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
       .waitFor();
     await screenshot(page, 'agent-unpaired');
 
+    // The torrent page's button says the same instead of failing silently.
+    await page.goto(`${webUrl}/torrents/${infoHash}`);
+    await page.getByRole('button', { name: 'Download with my agent' }).click();
+    await page.getByText('This browser is not paired with an agent yet.').waitFor();
+
+    await page.goto(`${webUrl}/agent`);
+
     // Paired with an agent that is not running: the page says so instead of hanging.
     await page.getByLabel('Agent address').fill(`http://127.0.0.1:${await freePort()}`);
     await page.getByLabel('Token').fill('not-a-running-agent');
@@ -428,6 +429,59 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
         : undefined;
     });
     await screenshot(page, 'torrent-after-download');
+    await page.close();
+  });
+  test('the agent page drives the agent: live events, pause, resume, remove, magnet, create and publish', async () => {
+    expect(infoHash).toMatch(/^[0-9a-f]{40}$/);
+    const page = await context.newPage();
+    await page.goto(`${webUrl}/agent`); // paired in the test before: the pairing is kept in this browser
+    const transfer = page.locator(`li[data-infohash="${infoHash}"]`);
+    await transfer.getByText('Seeding', { exact: true }).waitFor({ timeout: 15_000 });
+
+    // A change made behind the page's back reaches it only through the event stream.
+    await agentApi(downloader, 'POST', `/api/v1/torrents/${infoHash}/pause`);
+    await transfer.getByText('Paused', { exact: true }).waitFor({ timeout: 15_000 });
+    await transfer.getByRole('button', { name: `Resume ${fileName}` }).click();
+    await transfer.getByText('Seeding', { exact: true }).waitFor({ timeout: 15_000 });
+    await transfer.getByRole('button', { name: `Pause ${fileName}` }).click();
+    await transfer.getByText('Paused', { exact: true }).waitFor({ timeout: 15_000 });
+    expect(
+      (await agentApi<{ paused: boolean }>(downloader, 'GET', `/api/v1/torrents/${infoHash}`))
+        .paused,
+    ).toBe(true);
+
+    await transfer.getByRole('button', { name: `Remove ${fileName}, keep its files` }).click();
+    await page.getByText('Your agent has no transfers.').waitFor({ timeout: 15_000 });
+    // Removed without deleting: the downloaded file is still there.
+    expect((await readFile(path.join(downloader.downloadDir, fileName))).equals(original)).toBe(
+      true,
+    );
+
+    // Added back by its magnet link: the agent fetches the metadata from the seeder and finds the data complete.
+    const magnet = (await (
+      await fetch(`${trackerUrl}/api/v1/torrents/${infoHash}/magnet`)
+    ).json()) as { magnet: string };
+    await page.getByRole('textbox', { name: 'Magnet link' }).fill(magnet.magnet);
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await transfer.waitFor({ timeout: 15_000 });
+    await transfer
+      .locator('[role="progressbar"][aria-valuenow="100"]')
+      .waitFor({ timeout: 60_000 });
+
+    // Create and publish a new file from the agent's machine.
+    const sharedName = 'made-in-the-browser.txt';
+    await writeFile(
+      path.join(downloader.downloadDir, sharedName),
+      'shared from the agent page\n'.repeat(5000),
+    );
+    await page.getByLabel('Local path').fill(path.join(downloader.downloadDir, sharedName));
+    await page.getByLabel('Title', { exact: true }).fill('Made in the browser');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Created and seeding').waitFor({ timeout: 30_000 });
+    await screenshot(page, 'agent-created');
+    await page.getByRole('link', { name: 'Open it in the catalog' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Made in the browser' }).waitFor();
+    expect(await page.locator('.file-tree').innerText()).toContain(sharedName);
     await page.close();
   });
 });
