@@ -176,9 +176,18 @@ export class PeerConnection extends EventEmitter {
     if (this.supportsExtensions) this.send({ type: 'extended', id: 0, payload: encodeExtendedHandshake(h) });
   }
 
-  request(block: BlockRef): void {
-    this.outstanding.set(blockKey(block), { block, at: Date.now() });
-    this.send({ type: 'request', index: block.index, begin: block.begin, length: block.length });
+  /** Sends a batch of requests in one write: one syscall instead of one per 17-byte message. */
+  request(blocks: BlockRef[]): void {
+    if (this.closed || blocks.length === 0) return;
+    const now = Date.now();
+    const frames = Buffer.allocUnsafe(17 * blocks.length);
+    let offset = 0;
+    for (const block of blocks) {
+      this.outstanding.set(blockKey(block), { block, at: now });
+      encodeMessage({ type: 'request', index: block.index, begin: block.begin, length: block.length }).copy(frames, offset);
+      offset += 17;
+    }
+    this.write(frames);
   }
 
   cancel(block: BlockRef): void {
@@ -195,7 +204,7 @@ export class PeerConnection extends EventEmitter {
     const rate = this.downloadMeter.rate();
     const byRate = Math.ceil((rate * 2) / BLOCK_SIZE);
     const peerMax = this.remoteExtended?.reqq ?? 250;
-    return Math.max(16, Math.min(byRate, peerMax, 1000));
+    return Math.max(16, Math.min(byRate, peerMax, 500));
   }
 
   /** Drops and returns requests that waited longer than `timeoutMs` with no block from this peer meanwhile. */

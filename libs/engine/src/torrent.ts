@@ -19,6 +19,7 @@ import { EngineError } from './errors.js';
 import { HashFailureTracker } from './hash-failure-tracker.js';
 import { METADATA_PIECE_SIZE, MetadataFetcher } from './metadata-fetcher.js';
 import { PeerConnection, type BlockRef } from './peer-connection.js';
+import { BufferPool } from './buffer-pool.js';
 import { PieceCache } from './piece-cache.js';
 import { TokenBucket } from './rate-limiter.js';
 import { RateMeter } from './rate-meter.js';
@@ -87,7 +88,7 @@ const ENDGAME_REQUEST_TIMEOUT_MS = 5_000;
 const RESUME_SAVE_INTERVAL_MS = 4_000;
 const CHOKE_INTERVAL_MS = 10_000;
 /** Verified pieces waiting for the disk beyond this stop new requests: a slow disk slows us, never bloats us. */
-const MAX_PENDING_WRITE_BYTES = 64 << 20;
+const MAX_PENDING_WRITE_BYTES = 16 << 20;
 const CLIENT_VERSION = 'Swarmhub 0.1.0';
 
 /**
@@ -106,6 +107,7 @@ export class Torrent extends EventEmitter {
   private storage?: Storage;
   private picker?: PiecePicker;
   private pieceCache?: PieceCache;
+  private bufferPool?: BufferPool;
   private readonly connections = new Map<string, Peer>();
   private readonly candidates = new Map<string, Candidate>();
   private readonly assemblies = new Map<number, Assembly>();
@@ -371,6 +373,7 @@ export class Torrent extends EventEmitter {
     if (!this.storage) {
       this.storage = this.host.createStorage ? this.host.createStorage(this.saveDir, m) : new FileStorage(this.saveDir, m.files);
       this.pieceCache = new PieceCache(this.storage, m.pieceLength, (i) => pieceSize(m, i));
+      this.bufferPool = new BufferPool(m.pieceLength);
     }
     const picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, totalLength: m.totalLength });
     const resume = forceCheck ? null : await this.host.resumeStore.load(this.infoHash).catch(() => null);
@@ -732,10 +735,12 @@ export class Torrent extends EventEmitter {
       onlyPieces = [...conn.allowedFast].filter((i) => !picker.have(i) && (peer.has === 'all' || peer.has!.get(i)));
       if (onlyPieces.length === 0) return;
     }
-    const want = conn.pipelineDepth() - conn.outstanding.size;
-    if (want <= 0) return;
+    const depth = conn.pipelineDepth();
+    const want = depth - conn.outstanding.size;
+    // Refill in batches (a quarter of the pipeline at a time) so picking and writing are not per block.
+    if (want <= 0 || (want < depth / 4 && conn.outstanding.size > 0)) return;
     const blocks = picker.pickBlocks(peer.key, peer.has, want, onlyPieces ? { onlyPieces } : undefined);
-    for (const b of blocks) conn.request(b);
+    conn.request(blocks);
     if (blocks.length === 0 && conn.outstanding.size === 0 && !onlyPieces) this.updateInterest(peer);
   }
 
@@ -751,7 +756,7 @@ export class Torrent extends EventEmitter {
       let asm = this.assemblies.get(index);
       if (!asm) {
         const size = pieceSize(m, index);
-        asm = { buffer: Buffer.allocUnsafe(size), senders: new Array(Math.ceil(size / BLOCK_SIZE)).fill(undefined) };
+        asm = { buffer: this.bufferPool!.take(size), senders: new Array(Math.ceil(size / BLOCK_SIZE)).fill(undefined) };
         this.assemblies.set(index, asm);
       }
       data.copy(asm.buffer, begin);
@@ -782,6 +787,7 @@ export class Torrent extends EventEmitter {
     storage.write(index * m.pieceLength, asm.buffer).then(
       () => {
         this.pendingWriteBytes -= asm.buffer.length;
+        this.bufferPool?.give(asm.buffer);
         if (this.picker !== picker || this.stopped) return;
         picker.pieceVerified(index);
         this.resumeDirty = true;

@@ -1,0 +1,345 @@
+#!/usr/bin/env node
+// Transfer benchmark on loopback: one seeder to one downloader, our agent and aria2c in every
+// pairing, in the same run. Reports MB/s, CPU seconds and peak RSS of the downloading process
+// (GNU time), and the machine's limits beside them.
+//
+//   npm run bench:transfer                       (1 GiB)
+//   BENCH_SIZE_MB=256 npm run bench:transfer     (smaller)
+//   BENCH_PAIRS=ours-ours,aria2-aria2 ...        (a subset)
+//   BENCH_SWARM=0                                (skip the swarm)
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const AGENT = path.join(ROOT, 'apps', 'peer-agent', 'bin', 'peer-agent.js');
+const SIZE = Math.round(Number(process.env.BENCH_SIZE_MB ?? 1024) * 1024 * 1024);
+const PAIRS = (process.env.BENCH_PAIRS ?? 'ours-ours,aria2-aria2,aria2-ours,ours-aria2').split(',');
+const PIECE_LOG2 = Number(process.env.BENCH_PIECE_LOG2 ?? 20); // 1 MiB pieces
+const SWARM = process.env.BENCH_SWARM !== '0';
+const SWARM_SIZE = Math.round(Number(process.env.BENCH_SWARM_SIZE_MB ?? 64) * 1024 * 1024);
+const SWARM_LEECHERS = Number(process.env.BENCH_SWARM_LEECHERS ?? 8);
+const SWARM_SEED_RATE = Math.round(Number(process.env.BENCH_SWARM_SEED_MBPS ?? 16) * 1024 * 1024);
+const MB = 1e6;
+
+const ARIA2 = [
+  '--enable-dht=false',
+  '--bt-enable-lpd=false',
+  '--enable-peer-exchange=false',
+  '--disable-ipv6=true',
+  '--interface=127.0.0.1',
+  '--console-log-level=warn',
+  '--summary-interval=0',
+  '--file-allocation=none',
+  '--bt-tracker-interval=5',
+  '--bt-max-peers=55',
+];
+
+// ------------------------------------------------------------------ a tiny open tracker
+
+function bencode(v) {
+  if (Buffer.isBuffer(v)) return Buffer.concat([Buffer.from(`${v.length}:`), v]);
+  if (typeof v === 'number') return Buffer.from(`i${Math.trunc(v)}e`);
+  if (typeof v === 'string') return bencode(Buffer.from(v));
+  const keys = Object.keys(v).sort();
+  return Buffer.concat([Buffer.from('d'), ...keys.flatMap((k) => [bencode(k), bencode(v[k])]), Buffer.from('e')]);
+}
+
+function percentDecode(s) {
+  const out = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '%') {
+      out.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else out.push(s.charCodeAt(i));
+  }
+  return Buffer.from(out);
+}
+
+async function startTracker() {
+  const swarms = new Map();
+  const server = http.createServer((req, res) => {
+    const [, query = ''] = (req.url ?? '').split('?');
+    const p = new Map(query.split('&').map((kv) => kv.split('=')).map(([k, v = '']) => [k, percentDecode(v)]));
+    const hash = p.get('info_hash')?.toString('hex') ?? '';
+    const port = Number(p.get('port')?.toString());
+    const left = Number(p.get('left')?.toString() ?? 0);
+    const event = p.get('event')?.toString() ?? '';
+    const swarm = swarms.get(hash) ?? new Map();
+    swarms.set(hash, swarm);
+    const key = `127.0.0.1:${port}`;
+    if (event === 'stopped') swarm.delete(key);
+    else swarm.set(key, { port, left });
+    const peers = Buffer.concat(
+      [...swarm.entries()]
+        .filter(([k]) => k !== key)
+        .map(([, peer]) => {
+          const b = Buffer.from([127, 0, 0, 1, 0, 0]);
+          b.writeUInt16BE(peer.port, 4);
+          return b;
+        }),
+    );
+    res.end(bencode({ interval: 5, peers }));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const port = server.address().port;
+  return {
+    url: `http://127.0.0.1:${port}/announce`,
+    seedCount: (hash) => [...(swarms.get(hash)?.values() ?? [])].filter((x) => x.left === 0).length,
+    reset: () => swarms.clear(),
+    close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
+  };
+}
+
+// ------------------------------------------------------------------ helpers
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function makeFile(file, size) {
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.allocUnsafe(8 << 20);
+  for (let done = 0; done < size; ) {
+    const n = Math.min(chunk.length, size - done);
+    randomFillSync(chunk, 0, n);
+    writeSync(fd, chunk, 0, n);
+    done += n;
+  }
+  closeSync(fd);
+}
+
+function sha256(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/** Starts a process under GNU time; `done` resolves with its exit code and resource figures. */
+function run(cmd, args, { timed = false } = {}) {
+  const argv = timed ? ['-f', 'BENCH_TIME %e %U %S %M', cmd, ...args] : args;
+  const child = spawn(timed ? '/usr/bin/time' : cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c) => (output += c));
+  child.stderr.on('data', (c) => (output += c));
+  const done = new Promise((resolve) =>
+    child.on('exit', (code) => {
+      const m = /BENCH_TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(output);
+      resolve({
+        code,
+        output,
+        wall: m ? Number(m[1]) : NaN,
+        cpu: m ? Number(m[2]) + Number(m[3]) : NaN,
+        maxRssKiB: m ? Number(m[4]) : NaN,
+      });
+    }),
+  );
+  return { child, done, output: () => output };
+}
+
+async function waitUntil(cond, timeoutMs, what) {
+  const start = Date.now();
+  while (!cond()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function stop(proc) {
+  if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
+  const t = setTimeout(() => proc.child.kill('SIGKILL'), 5000);
+  return proc.done.finally(() => clearTimeout(t));
+}
+
+const agentFlags = (dataDir) => ['--data-dir', dataDir, '--peer-port', '0', '--listen-host', '127.0.0.1'];
+
+function seeder(kind, torrent, dataFile, work, extra = []) {
+  if (kind === 'ours') {
+    return run(process.execPath, [AGENT, 'seed', torrent, dataFile, ...agentFlags(path.join(work, `seed-state-${Math.random()}`)), ...extra]);
+  }
+  return freePort().then((port) =>
+    run('aria2c', [
+      ...ARIA2,
+      `--listen-port=${port}`,
+      '--bt-seed-unverified=true',
+      '--seed-ratio=0.0',
+      '--check-integrity=false',
+      '-d',
+      path.dirname(dataFile),
+      torrent,
+    ]),
+  );
+}
+
+async function downloader(kind, torrent, out, work) {
+  if (kind === 'ours') {
+    return run(process.execPath, [AGENT, 'download', torrent, '--out', out, ...agentFlags(path.join(work, `dl-state-${Math.random()}`))], {
+      timed: true,
+    });
+  }
+  const port = await freePort();
+  return run('aria2c', [...ARIA2, `--listen-port=${port}`, '--seed-time=0', '-d', out, torrent], { timed: true });
+}
+
+// ------------------------------------------------------------------ measurements
+
+function sha1Rate() {
+  const buf = Buffer.allocUnsafe(256 * 1024);
+  randomFillSync(buf);
+  const total = 512 * 1024 * 1024;
+  const start = process.hrtime.bigint();
+  for (let done = 0; done < total; done += buf.length) createHash('sha1').update(buf).digest();
+  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  return total / s / MB;
+}
+
+async function loopbackRate() {
+  // A bare TCP stream over loopback between two sockets of one process (iperf3 when installed).
+  try {
+    execFileSync('sh', ['-c', 'command -v iperf3'], { stdio: 'ignore' });
+    const port = await freePort();
+    const server = spawn('iperf3', ['-s', '-1', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500));
+    const out = execFileSync('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-t', '3', '-J']).toString();
+    server.kill();
+    return { tool: 'iperf3', mbps: JSON.parse(out).end.sum_received.bits_per_second / 8 / MB };
+  } catch {
+    const total = 2 * 1024 * 1024 * 1024;
+    const server = net.createServer((s) => s.resume());
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    const sock = net.connect(server.address().port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    const chunk = Buffer.alloc(1 << 20);
+    const start = process.hrtime.bigint();
+    for (let sent = 0; sent < total; sent += chunk.length) {
+      if (!sock.write(chunk)) await new Promise((r) => sock.once('drain', r));
+    }
+    await new Promise((r) => sock.end(r));
+    const s = Number(process.hrtime.bigint() - start) / 1e9;
+    sock.destroy();
+    server.close();
+    return { tool: 'node net (iperf3 not installed)', mbps: total / s / MB };
+  }
+}
+
+async function pair(seedKind, dlKind, ctx) {
+  const { tracker, torrent, dataFile, work, infoHash, expectedSha } = ctx;
+  tracker.reset();
+  const out = mkdtempSync(path.join(work, 'out-'));
+  const seed = await seeder(seedKind, torrent, dataFile, work);
+  try {
+    await waitUntil(() => tracker.seedCount(infoHash) > 0, 600_000, `${seedKind} seeder to announce`);
+    const dl = await downloader(dlKind, torrent, out, work);
+    const r = await dl.done;
+    if (r.code !== 0) throw new Error(`${dlKind} downloader exited ${r.code}:\n${r.output.slice(-2000)}`);
+    const ok = sha256(path.join(out, path.basename(dataFile))) === expectedSha;
+    return { name: `${seedKind} -> ${dlKind}`, ...r, mbps: SIZE / r.wall / MB, cpuPerGiB: (r.cpu * (1 << 30)) / SIZE, ok };
+  } finally {
+    await stop(seed);
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function swarm(ctx) {
+  const { tracker, work } = ctx;
+  const dir = path.join(work, 'swarm');
+  mkdirSync(dir, { recursive: true });
+  const dataFile = path.join(dir, 'swarm.bin');
+  makeFile(dataFile, SWARM_SIZE);
+  const torrent = path.join(dir, 'swarm.torrent');
+  execFileSync('mktorrent', ['-a', tracker.url, '-l', '18', '-o', torrent, dataFile], { stdio: 'ignore' });
+  tracker.reset();
+  const seed = await seeder('ours', torrent, dataFile, work, ['--upload-limit', String(SWARM_SEED_RATE)]);
+  const leechers = [];
+  try {
+    await waitUntil(() => tracker.seedCount(infoHashOf(torrent)) > 0, 120_000, 'swarm seeder');
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < SWARM_LEECHERS; i++) {
+      leechers.push(
+        run(process.execPath, [AGENT, 'download', torrent, '--out', path.join(dir, `out${i}`), ...agentFlags(path.join(dir, `st${i}`))]),
+      );
+    }
+    const results = await Promise.all(leechers.map((l) => l.done));
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const failed = results.filter((r) => r.code !== 0).length;
+    // Fluid model: the seed must send every byte once; the leechers' own uploads are not capped here,
+    // so the seed's rate is the bound: T >= F / u_seed.
+    const bound = SWARM_SIZE / SWARM_SEED_RATE;
+    return { seconds, bound, ratio: seconds / bound, failed };
+  } finally {
+    await stop(seed);
+    for (const l of leechers) await stop(l);
+  }
+}
+
+function infoHashOf(torrentFile) {
+  const data = readFileSync(torrentFile);
+  const start = data.indexOf('4:infod') + 6;
+  // mktorrent writes info last: the info dictionary runs to the final 'e' of the file.
+  return createHash('sha1').update(data.subarray(start, data.length - 1)).digest('hex');
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  if (!existsSync(path.join(ROOT, 'apps', 'peer-agent', 'dist', 'cli', 'main.js'))) {
+    throw new Error('build first: npx tsc -b apps/peer-agent (npm run bench:transfer does it)');
+  }
+  const work = mkdtempSync(path.join(os.tmpdir(), 'swarmhub-bench-'));
+  const tracker = await startTracker();
+  try {
+    console.log(`transfer benchmark: ${(SIZE / 1024 / 1024).toFixed(0)} MiB over 127.0.0.1, ${os.cpus().length} cores, Node ${process.version}`);
+    const sha1 = sha1Rate();
+    const loop = await loopbackRate();
+    console.log(`limits: SHA-1 in Node ${sha1.toFixed(0)} MB/s (one core, 256 KiB pieces); loopback TCP ${loop.mbps.toFixed(0)} MB/s (${loop.tool})`);
+    const seedDir = path.join(work, 'seed');
+    mkdirSync(seedDir);
+    const dataFile = path.join(seedDir, 'bench.bin');
+    makeFile(dataFile, SIZE);
+    const torrent = path.join(work, 'bench.torrent');
+    execFileSync('mktorrent', ['-a', tracker.url, '-l', String(PIECE_LOG2), '-t', '2', '-o', torrent, dataFile], { stdio: 'ignore' });
+    const ctx = { tracker, torrent, dataFile, work, infoHash: infoHashOf(torrent), expectedSha: sha256(dataFile) };
+    const rows = [];
+    for (const p of PAIRS) {
+      const [s, d] = p.split('-');
+      process.stderr.write(`running ${s} -> ${d}...\n`);
+      rows.push(await pair(s, d, ctx));
+    }
+    console.log('');
+    console.log('seeder -> downloader   MB/s    CPU s   CPU s/GiB  peak RSS MiB  bytes ok');
+    for (const r of rows) {
+      console.log(
+        `${r.name.padEnd(20)} ${r.mbps.toFixed(0).padStart(6)} ${r.cpu.toFixed(2).padStart(8)} ${r.cpuPerGiB.toFixed(2).padStart(10)} ${(r.maxRssKiB / 1024).toFixed(0).padStart(13)}  ${r.ok ? 'yes' : 'NO'}`,
+      );
+    }
+    const by = Object.fromEntries(rows.map((r) => [r.name, r]));
+    if (by['ours -> ours'] && by['aria2 -> aria2']) {
+      console.log(`\nratio ours->ours / aria2->aria2: ${(by['ours -> ours'].mbps / by['aria2 -> aria2'].mbps).toFixed(2)}x (goal >= 2x)`);
+    }
+    if (SWARM) {
+      process.stderr.write(`running swarm: 1 seeder capped at ${(SWARM_SEED_RATE / MB).toFixed(1)} MB/s + ${SWARM_LEECHERS} leechers...\n`);
+      const s = await swarm({ tracker, work });
+      console.log(
+        `swarm (${(SWARM_SIZE / 1024 / 1024).toFixed(0)} MiB, seed upload ${(SWARM_SEED_RATE / MB).toFixed(1)} MB/s, ${SWARM_LEECHERS} leechers, rarest first): ` +
+          `all complete in ${s.seconds.toFixed(1)} s; fluid lower bound ${s.bound.toFixed(1)} s; ratio ${s.ratio.toFixed(2)} (goal <= 1.3)` +
+          (s.failed ? `; ${s.failed} leechers FAILED` : ''),
+      );
+    }
+  } finally {
+    await tracker.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? String(err));
+  process.exit(1);
+});
