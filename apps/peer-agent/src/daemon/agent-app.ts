@@ -61,7 +61,7 @@ export async function createAgentApp(
   // Room for a base64 .torrent of up to 10 MiB.
   app.useBodyParser('json', { limit: '16mb' });
   app.setGlobalPrefix('api/v1');
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(options.log ?? defaultLog));
   await app.init();
   return app;
 }
@@ -74,8 +74,7 @@ export async function startAgent(
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await mkdir(config.downloadDir, { recursive: true });
   const token = await loadOrCreateToken(config.dataDir);
-  const log =
-    options.log ?? ((message: string) => process.stderr.write(`peer-agent: ${message}\n`));
+  const log = options.log ?? defaultLog;
   const store = new StateStore(config.dataDir);
   const { warning } = await store.load();
   if (warning) log(warning);
@@ -99,7 +98,7 @@ export async function startAgent(
   let app: NestExpressApplication;
   try {
     await agent.restore();
-    app = await createAgentApp(agent, token, config, options);
+    app = await createAgentApp(agent, token, config, { ...options, log });
     await app.listen(config.apiPort, config.apiHost);
   } catch (err) {
     await agent.close().catch(() => undefined);
@@ -118,6 +117,10 @@ export async function startAgent(
       await agent.close();
     },
   };
+}
+
+function defaultLog(message: string): void {
+  process.stderr.write(`peer-agent: ${message}\n`);
 }
 
 /** The web app reads the agent's address and token from the fragment, which no server ever sees. */

@@ -31,8 +31,9 @@ export async function startTestAgent(flags: AgentFlags = {}, root?: string): Pro
     {},
   );
   const running = await startAgent(config, {
-    logger: false,
-    log: () => undefined,
+    // AGENT_TEST_LOG=1 shows the agent's own log while debugging a test.
+    logger: process.env.AGENT_TEST_LOG ? ['error', 'warn'] : false,
+    log: process.env.AGENT_TEST_LOG ? undefined : () => undefined,
     heartbeatMs: 200,
   });
   let stopped = false;

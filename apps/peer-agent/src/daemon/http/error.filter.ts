@@ -1,12 +1,7 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { EngineError } from '@swarmhub/engine';
 import { AgentError, type AgentErrorCode } from '../agent-error.js';
 
 const STATUS_OF: Record<AgentErrorCode, number> = {
@@ -19,10 +14,17 @@ const STATUS_OF: Record<AgentErrorCode, number> = {
   ENGINE_ERROR: 500,
 };
 
+/** Engine refusals that are about the request, not a fault of the agent. */
+const ENGINE_STATUS: Record<string, number> = {
+  NOT_FOUND: 404,
+  BAD_INPUT: 400,
+  NO_METADATA: 409,
+};
+
 /** Every error leaves as `{ statusCode, error, message }`; the status is chosen only here. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('agent');
+  constructor(private readonly log: (message: string) => void) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -46,6 +48,9 @@ export class ErrorFilter implements ExceptionFilter {
       const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? exception.message);
       return { statusCode: exception.getStatus(), message };
     }
+    if (exception instanceof EngineError && exception.code in ENGINE_STATUS) {
+      return { statusCode: ENGINE_STATUS[exception.code], message: exception.message };
+    }
     const status = (exception as { status?: unknown; type?: unknown }).status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Errors of Express's body parser (bad JSON, body too large) carry their own status.
@@ -53,8 +58,8 @@ export class ErrorFilter implements ExceptionFilter {
     }
     // Typed errors of the layers below (engine, metainfo) that reach here unhandled.
     const code = (exception as { code?: unknown }).code;
-    this.logger.error(
-      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    this.log(
+      `internal error: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
     );
     return {
       statusCode: 500,

@@ -260,6 +260,17 @@ export class AgentService {
         createdBy: `Swarmhub peer-agent ${this.version}`,
       }),
     );
+    // Published before seeding starts: a tracker in "listed" mode refuses announces for torrents
+    // its catalog does not have, and the first announce would otherwise be wasted.
+    let published: { url: string } | undefined;
+    let publishError: unknown;
+    if (request.publishTo !== undefined) {
+      try {
+        published = await publishToCatalog(request.publishTo, torrentBytes, metainfo, request);
+      } catch (err) {
+        publishError = err;
+      }
+    }
     // The data is where it was hashed: the torrent's root (file or folder) is `path` itself.
     const saveDir = dirname(path);
     let torrent = this.session.getTorrent(metainfo.infoHash);
@@ -281,20 +292,14 @@ export class AgentService {
       }
       this.events.changed(metainfo.infoHash);
     }
-    const response: CreateTorrentResponse = {
+    // Seeding goes ahead even when publishing failed; the error says so.
+    if (publishError !== undefined) throw publishError;
+    return {
       infoHash: metainfo.infoHash,
       magnet: magnetFromMetainfo(metainfo),
       transfer: this.toTransferOrFail(torrent),
+      ...(published ? { published } : {}),
     };
-    if (request.publishTo !== undefined) {
-      response.published = await publishToCatalog(
-        request.publishTo,
-        torrentBytes,
-        metainfo,
-        request,
-      );
-    }
-    return response;
   }
 
   private async sourceOf(
