@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AgentApiError, AgentClient } from '../src/client/agent-client.js';
 import type { AgentEvent, Transfer } from '../src/client/api-types.js';
-import { removeTestDir, startTestAgent, type TestAgent } from './support/agent-harness.js';
-import { TinyTracker } from './support/tiny-tracker.js';
-import { waitFor } from './support/wait.js';
+import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
+import { TinyTracker } from './daemon-support/tiny-tracker.js';
+import { waitFor } from './daemon-support/wait.js';
 
 // The control API end to end: two real agents (engine, state, HTTP) on 127.0.0.1, one seeding a
 // torrent it created through POST /create, the other downloading it by file, magnet and catalog

@@ -1,4 +1,4 @@
-import './support/cjs-interop.js';
+import './daemon-support/cjs-interop.js';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AgentClient } from '../src/client/agent-client.js';
 // The real tracker and catalog of this repository, in process.
 import { startTracker, type RunningTracker } from '../../tracker-api/src/tracker-app.js';
-import { removeTestDir, startTestAgent, type TestAgent } from './support/agent-harness.js';
-import { waitFor } from './support/wait.js';
+import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
+import { waitFor } from './daemon-support/wait.js';
 
 // The "share a file" and "find and download" flows of DESIGN.md through the agent API: the
 // seeding agent creates and publishes to the real tracker's catalog; the downloading agent adds

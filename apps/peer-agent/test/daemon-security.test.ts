@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLI_BIN, removeTestDir, startTestAgent, type TestAgent } from './support/agent-harness.js';
+import { CLI_BIN, removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
 
 // Every refusal of the agent's security model (docs/interfaces.md, DESIGN.md "Agent security
 // model"), against the real app listening on 127.0.0.1.
