@@ -293,6 +293,11 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await page.getByRole('button', { name: 'Download with my agent' }).waitFor();
     await page.getByText('No one has completed this torrent yet.').waitFor();
 
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: webUrl });
+    await page.getByRole('button', { name: 'Copy magnet link' }).click();
+    await page.getByText('Copied.').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByLabel('Magnet link').inputValue());
+
     // The .torrent offered for download is the uploaded file, byte for byte.
     const href = await page.getByRole('link', { name: 'Download .torrent' }).getAttribute('href');
     const served = await page.request.get(new URL(href!, webUrl).toString());
@@ -304,11 +309,22 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await page.close();
   });
 
-  test('uploading the same torrent again links to the one already in the catalog', async () => {
+  test('dropping the same torrent on the form again links to the one already in the catalog', async () => {
     expect(infoHash).toMatch(/^[0-9a-f]{40}$/);
     const page = await context.newPage();
     await page.goto(`${webUrl}/upload`);
-    await page.getByLabel('Torrent file').setInputFiles(torrentPath);
+    // Dropped onto the form this time, as a file dragged from the desktop arrives.
+    const bytes = [...(await readFile(torrentPath))];
+    const dataTransfer = await page.evaluateHandle(
+      ({ bytes, name }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/x-bittorrent' }));
+        return transfer;
+      },
+      { bytes, name: path.basename(torrentPath) },
+    );
+    await page.locator('.drop-zone').dispatchEvent('drop', { dataTransfer });
+    await page.getByText(`${path.basename(torrentPath)} (`).waitFor();
     await page.getByRole('button', { name: 'Upload' }).click();
     const link = page.getByRole('link', { name: 'Open the torrent already in the catalog' });
     await link.waitFor();
@@ -330,13 +346,17 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     expect(cells[4]).toMatch(/just now|seconds? ago/);
     await screenshot(page, 'catalog-search');
 
+    // From the keyboard: Enter in the search box submits.
     await page.getByRole('searchbox', { name: 'Search' }).fill('no-such-words-anywhere');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
     await page.getByRole('heading', { name: 'No torrents match' }).waitFor();
 
     await page.goto(webUrl);
     await page.getByRole('link', { name: title }).click();
     await page.waitForURL(`${webUrl}/torrents/${infoHash}`);
+
+    await page.goto(`${webUrl}/torrents/${'0'.repeat(40)}`);
+    await page.getByRole('heading', { name: 'Torrent not found' }).waitFor();
     await page.close();
   });
 
