@@ -168,6 +168,17 @@ describe('FileStorage', () => {
     expect(await readlink(path.join(saveDir, 'f'))).toBe(outside);
   });
 
+  test('a symlinked directory planted in the save directory does not carry writes out', async () => {
+    const outside = path.join(dir, 'outside');
+    await mkdir(outside);
+    await symlink(outside, path.join(saveDir, 't'));
+    const storage = new FileStorage(saveDir, files);
+    await expectStorageError(storage.write(0, Buffer.alloc(5)), 'UNSAFE_PATH');
+    await expectStorageError(storage.write(10, Buffer.alloc(5)), 'UNSAFE_PATH');
+    await storage.close();
+    expect(await readdir(outside)).toEqual([]);
+  });
+
   test('open descriptors stay within the LRU limit across many files', async () => {
     const many = layout(
       Array.from({ length: 40 }, (_, i) => [[`f${i}`], 1000] as [string[], number]),
