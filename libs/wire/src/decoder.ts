@@ -50,7 +50,11 @@ const FIXED_LENGTH: ReadonlyMap<number, number> = new Map([
 /**
  * Streaming decoder for one connection: raw socket bytes in, whole messages out. It yields the
  * same events however the input is split, holds at most one bounded message in memory, and
- * throws WireError on the first violation (and on every push after it).
+ * throws WireError on the first violation (and on every push after it). Messages decoded from
+ * the same chunk before the violation are not returned: the peer is to be dropped anyway.
+ *
+ * A message lying inside one chunk is returned as a view of that chunk (no copy), so a `piece`
+ * block keeps its socket chunk alive until the engine has written the block and let it go.
  */
 export class WireDecoder {
   private readonly maxFrame: number;
