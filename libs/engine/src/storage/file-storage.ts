@@ -1,5 +1,5 @@
 import { constants as fsc } from 'node:fs';
-import { mkdir, open, rm, rmdir, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveStoragePath } from './safe-path.js';
 import { checkRange, StorageError, type Storage, type StorageFile } from './storage.js';
@@ -337,6 +337,7 @@ export class FileStorage implements Storage {
   private async ensureParentDir(file: string): Promise<void> {
     const dir = path.dirname(file);
     if (this.createdDirs.has(dir)) return;
+    await this.refuseSymlinkedDirs(dir);
     try {
       const first = await mkdir(dir, { recursive: true });
       if (first !== undefined) {
@@ -349,6 +350,31 @@ export class FileStorage implements Storage {
       throw ioError(`mkdir ${dir}`, err);
     }
     this.createdDirs.add(dir);
+  }
+
+  /**
+   * The torrent's directories below saveDir must be real directories: a symlink planted there
+   * (saveDir/name -> /elsewhere) would otherwise carry mkdir and every write out of saveDir.
+   * saveDir itself may be a symlink; that is the user's choice.
+   */
+  private async refuseSymlinkedDirs(dir: string): Promise<void> {
+    const root = path.resolve(this.saveDir);
+    const relative = path.relative(root, dir);
+    if (relative === '') return;
+    let current = root;
+    for (const component of relative.split(path.sep)) {
+      current = path.join(current, component);
+      let info;
+      try {
+        info = await lstat(current);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // the rest is created by us
+        throw ioError(`stat ${current}`, err);
+      }
+      if (info.isSymbolicLink()) {
+        throw new StorageError('UNSAFE_PATH', `${current} is a symbolic link`);
+      }
+    }
   }
 
   private async createEmptyFiles(): Promise<void> {
