@@ -166,7 +166,7 @@ export class ResumeStore {
   }
 
   private async write(target: string, data: Buffer | string): Promise<void> {
-    this.dirReady ??= fs.mkdir(this.dir, { recursive: true }).catch((err: unknown) => {
+    this.dirReady ??= makeDurableDir(this.dir).catch((err: unknown) => {
       this.dirReady = null;
       throw err;
     });
@@ -187,6 +187,20 @@ export class ResumeStore {
     };
     run.then(cleanup, cleanup);
     return run;
+  }
+}
+
+/** mkdir -p whose new entries survive a power loss, like the files that go in them. */
+async function makeDurableDir(dir: string): Promise<void> {
+  const first = await fs.mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let d = path.resolve(dir); d.length >= first.length; d = path.dirname(d)) {
+    const fh = await fs.open(path.dirname(d), 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
   }
 }
 
