@@ -296,7 +296,9 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: webUrl });
     await page.getByRole('button', { name: 'Copy magnet link' }).click();
     await page.getByText('Copied.').waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await page.getByLabel('Magnet link').inputValue());
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      await page.getByLabel('Magnet link').inputValue(),
+    );
 
     // The .torrent offered for download is the uploaded file, byte for byte.
     const href = await page.getByRole('link', { name: 'Download .torrent' }).getAttribute('href');
@@ -318,7 +320,9 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     const dataTransfer = await page.evaluateHandle(
       ({ bytes, name }) => {
         const transfer = new DataTransfer();
-        transfer.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/x-bittorrent' }));
+        transfer.items.add(
+          new File([new Uint8Array(bytes)], name, { type: 'application/x-bittorrent' }),
+        );
         return transfer;
       },
       { bytes, name: path.basename(torrentPath) },
@@ -502,6 +506,51 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await page.getByRole('link', { name: 'Open it in the catalog' }).click();
     await page.getByRole('heading', { level: 1, name: 'Made in the browser' }).waitFor();
     expect(await page.locator('.file-tree').innerText()).toContain(sharedName);
+    await page.close();
+  });
+  test('a long catalog pages, sorts and filters by category', async () => {
+    // Uploaded straight to the tracker's API: the form has its own tests above.
+    const bulkDir = path.join(workDir, 'bulk');
+    mkdirSync(bulkDir, { recursive: true });
+    for (let i = 0; i < 21; i += 1) {
+      const name = `bulk-${String(i).padStart(2, '0')}.dat`;
+      await writeFile(path.join(bulkDir, name), randomBytes(1000 * (i + 1)));
+      const torrentFile = path.join(bulkDir, `${name}.torrent`);
+      execFileSync(
+        'mktorrent',
+        ['-a', `${trackerUrl}/announce`, '-l', '15', '-o', torrentFile, path.join(bulkDir, name)],
+        { stdio: 'ignore' },
+      );
+      const form = new FormData();
+      form.set('torrent', new Blob([await readFile(torrentFile)]), `${name}.torrent`);
+      form.set('category', 'Bulk');
+      const response = await fetch(`${trackerUrl}/api/v1/torrents`, { method: 'POST', body: form });
+      expect(response.status).toBe(201);
+    }
+
+    const page = await context.newPage();
+    await page.goto(webUrl);
+    await page.getByLabel('Category').selectOption('Bulk');
+    await page.getByLabel('Sort by').selectOption('name');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/category=Bulk/);
+    await page.getByText('Torrents 1–20 of 21').waitFor();
+    const names = async () => page.locator('tbody th').allInnerTexts();
+    expect((await names())[0]).toMatch(/^bulk-00\.dat/);
+    expect(await names()).not.toContainEqual(expect.stringMatching(/end-to-end/));
+    await screenshot(page, 'catalog-page-1');
+
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await page.getByText('Torrents 21–21 of 21').waitFor();
+    expect((await names())[0]).toMatch(/^bulk-20\.dat/);
+    await page.getByRole('link', { name: 'Page 1' }).waitFor();
+
+    await page.goto(`${webUrl}/?category=Bulk`);
+    await page.getByLabel('Sort by').selectOption('size');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/sort=size/);
+    expect((await names())[0]).toMatch(/^bulk-20\.dat/);
+    expect((await names())[1]).toMatch(/^bulk-19\.dat/);
     await page.close();
   });
 });
