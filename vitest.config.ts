@@ -11,7 +11,7 @@ export default defineConfig({
   // `require` calls inside dependencies (Express's router) load ES module builds.
   ssr: { resolve: { conditions: ['source', 'node'] } },
   test: {
-    include: ['{apps,libs}/*/test/**/*.test.ts'],
+    include: ['{apps,libs}/*/test/**/*.test.ts', 'tests/system/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 120_000,
