@@ -6,6 +6,8 @@ import { BadRequestException, ValidationPipe, type ValidationError } from '@nest
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AnnounceService } from './announce/announce.service.js';
+import { attachTrackerRoutes } from './announce/tracker-routes.js';
 import { AppModule } from './app.module.js';
 import type { TrackerConfig } from './config/tracker-config.js';
 import { createLogger, PinoNestLogger } from './logging/pino-logger.js';
@@ -48,6 +50,7 @@ export async function createTrackerApp(config: TrackerConfig): Promise<NestExpre
   );
   SwaggerModule.setup('api/docs', app, document);
   await app.init();
+  attachTrackerRoutes(app.getHttpServer(), app.get(AnnounceService));
   return app;
 }
 

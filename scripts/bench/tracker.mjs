@@ -1,0 +1,485 @@
+#!/usr/bin/env node
+// Tracker benchmark: announces per second and latency of our tracker (open mode) against
+// bittorrent-tracker (npm) and opentracker (Debian), driven by wrk with a new connection per
+// announce (real announces come from different machines), one core for wrk and one for the
+// tracker. Then: memory held for 1 million peers, and catalog search p95 over 100,000 torrents.
+//
+//   npm run bench:tracker [-- --duration 10 --connections 64 --only ours,bittorrent-tracker,opentracker
+//                             --skip-memory --skip-search]
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '64' },
+    only: { type: 'string', default: 'ours,bittorrent-tracker,opentracker' },
+    'skip-memory': { type: 'boolean', default: false },
+    'skip-search': { type: 'boolean', default: false },
+    'search-torrents': { type: 'string', default: '100000' },
+  },
+});
+
+const WORKLOADS = [
+  { name: 'growing swarms (10,000 torrents)', torrents: 10_000 },
+  { name: 'new swarms (1,000,000 torrents)', torrents: 1_000_000 },
+];
+
+function has(tool) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const twoCores = cpus().length >= 2 && has('taskset');
+const pin = (core, cmd, args) =>
+  twoCores ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args];
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, what) {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    const ok = await new Promise((res) => {
+      const s = createServer();
+      s.once('error', () => res(true)); // in use: the server is up
+      s.listen(port, '127.0.0.1', () => s.close(() => res(false)));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not start listening on ${port}`);
+}
+
+function stop(child) {
+  return new Promise((res) => {
+    if (child.exitCode !== null || child.signalCode !== null) return res();
+    child.once('exit', () => res());
+    process.kill(child.pid, 'SIGTERM');
+    setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+    }, 5000).unref();
+  });
+}
+
+function hashHex(i) {
+  return '0'.repeat(24) + i.toString(16).padStart(16, '0');
+}
+
+const work = mkdtempSync(join(tmpdir(), 'bench-tracker-'));
+const logDir = join(work, 'logs');
+mkdirSync(logDir);
+
+const SERVERS = {
+  ours: {
+    available: () => true,
+    async start(port, workload) {
+      const dbDir = join(work, `ours-${port}`);
+      const [cmd, args] = pin(1, process.execPath, [join(root, 'apps/tracker-api/dist/main.js')]);
+      const child = spawn(cmd, args, {
+        env: {
+          ...process.env,
+          TRACKER_MODE: 'open',
+          TRACKER_PORT: String(port),
+          TRACKER_HOST: '127.0.0.1',
+          TRACKER_DATABASE_PATH: join(dbDir, 'tracker.sqlite'),
+          TRACKER_LOG_LEVEL: 'warn',
+        },
+        stdio: ['ignore', 'ignore', createLog(`ours-${workload.torrents}`)],
+      });
+      return child;
+    },
+  },
+  'bittorrent-tracker': {
+    available: () => {
+      try {
+        execFileSync(
+          process.execPath,
+          ['--input-type=module', '-e', "import 'bittorrent-tracker/server'"],
+          { cwd: root, stdio: 'ignore' },
+        );
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async start(port, workload) {
+      const script = `
+        import Server from 'bittorrent-tracker/server';
+        const server = new Server({ udp: false, ws: false, http: true, stats: false, trustProxy: false });
+        server.on('error', (e) => console.error(e.message));
+        server.on('warning', () => {});
+        server.listen(${port}, '127.0.0.1');
+      `;
+      const [cmd, args] = pin(1, process.execPath, ['--input-type=module', '-e', script]);
+      return spawn(cmd, args, {
+        cwd: root,
+        stdio: ['ignore', 'ignore', createLog(`btt-${workload.torrents}`)],
+      });
+    },
+  },
+  opentracker: {
+    available: () => has('opentracker'),
+    async start(port, workload) {
+      // Debian's build is whitelist-only; the list path is relative to the -d chroot directory.
+      const dir = join(work, `opentracker-${workload.torrents}`);
+      mkdirSync(dir, { recursive: true });
+      const lines = [];
+      for (let i = 0; i < workload.torrents; i++) lines.push(hashHex(i));
+      writeFileSync(join(dir, 'whitelist'), lines.join('\n') + '\n', { mode: 0o644 });
+      // It drops root for "nobody" after the chroot, so the directories must be readable.
+      execFileSync('chmod', ['755', work, dir]);
+      const udpPort = await freePort();
+      const [cmd, args] = pin(1, 'opentracker', [
+        '-i',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-P',
+        String(udpPort),
+        '-d',
+        dir,
+        '-w',
+        'whitelist',
+      ]);
+      return spawn(cmd, args, {
+        stdio: ['ignore', 'ignore', createLog(`opentracker-${workload.torrents}`)],
+      });
+    },
+  },
+};
+
+/** A file descriptor for a server's stderr (a stream would not be ready when spawn needs it). */
+function createLog(name) {
+  return openSync(join(logDir, `${name}.log`), 'w');
+}
+
+function parseWrk(text) {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
+  const unit = (v, u) => Number(v) * ({ us: 0.001, ms: 1, s: 1000 }[u] ?? NaN);
+  const pct = (p) => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(text);
+    return m ? unit(m[1], m[2]) : NaN;
+  };
+  const errors = /Socket errors: (.*)/.exec(text)?.[1] ?? 'none';
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0);
+  const requests = Number(/(\d+) requests in/.exec(text)?.[1]);
+  return { rps, p50: pct(50), p99: pct(99), requests, errors, non2xx };
+}
+
+const logName = (name) => ({ 'bittorrent-tracker': 'btt' })[name] ?? name;
+
+function runWrk(port, workload, seconds) {
+  const [cmd, args] = pin(0, 'wrk', [
+    '-t1',
+    `-c${opts.connections}`,
+    `-d${seconds}s`,
+    '--latency',
+    '-H',
+    'Connection: close',
+    '-s',
+    join(root, 'scripts/bench/tracker-announce.lua'),
+    `http://127.0.0.1:${port}`,
+  ]);
+  return new Promise((res, rej) => {
+    const child = spawn(cmd, args, {
+      env: { ...process.env, BENCH_TORRENTS: String(workload.torrents) },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.once('error', rej);
+    child.once('exit', (code) =>
+      code === 0 ? res(parseWrk(out)) : rej(new Error(`wrk failed (${code}):\n${out}`)),
+    );
+  });
+}
+
+/**
+ * One real announce, so a server that answers nonsense is caught before timing it. opentracker
+ * loads its whitelist in the background, so a refusal is retried for a while.
+ */
+async function checkAnnounce(port) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await announceOnce(port);
+    } catch (error) {
+      if (attempt >= 60) throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+async function announceOnce(port) {
+  const hash = hashHex(1).replace(/../g, '%$&');
+  const res = await fetch(
+    `http://127.0.0.1:${port}/announce?info_hash=${hash}&peer_id=-BN0001-abcdefghijkl&port=6881&uploaded=0&downloaded=0&left=1&compact=1`,
+  );
+  const body = Buffer.from(await res.arrayBuffer()).toString('latin1');
+  if (!body.includes('8:interval')) throw new Error(`bad announce answer: ${body.slice(0, 200)}`);
+}
+
+async function announceBenchmarks() {
+  if (!has('wrk')) {
+    console.log('wrk is not installed (apt-get install -y wrk): skipping the announce benchmark');
+    return [];
+  }
+  const names = opts.only.split(',').filter((n) => SERVERS[n]);
+  const results = [];
+  for (const workload of WORKLOADS) {
+    for (const name of names) {
+      const server = SERVERS[name];
+      if (!server.available()) {
+        console.log(`${name}: not installed, skipped`);
+        continue;
+      }
+      const port = await freePort();
+      const child = await server.start(port, workload);
+      try {
+        await waitForPort(port, child, name);
+        await checkAnnounce(port);
+        await runWrk(port, workload, 2); // warm-up (JIT, first swarms)
+        const r = await runWrk(port, workload, Number(opts.duration));
+        results.push({ workload: workload.name, server: name, ...r });
+        console.log(
+          `${workload.name.padEnd(34)} ${name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} announces/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.requests} requests, socket errors: ${r.errors}, non-2xx: ${r.non2xx})`,
+        );
+      } catch (error) {
+        const log = readFileSync(
+          join(logDir, `${logName(name)}-${workload.torrents}.log`),
+          'utf8',
+        ).slice(-2000);
+        console.log(`${workload.name} ${name}: FAILED ${error.message}\n${log}`);
+      } finally {
+        await stop(child);
+      }
+    }
+  }
+  console.log('\nRatios (ours / other, announces per second):');
+  for (const workload of WORKLOADS) {
+    const ours = results.find((r) => r.workload === workload.name && r.server === 'ours');
+    for (const other of results.filter(
+      (r) => r.workload === workload.name && r.server !== 'ours',
+    )) {
+      if (ours)
+        console.log(
+          `  ${workload.name}: ours / ${other.server} = ${(ours.rps / other.rps).toFixed(2)}`,
+        );
+    }
+  }
+  return results;
+}
+
+/** Heap held by the swarm registry for 1,000,000 peers over 10,000 torrents. */
+function memoryBenchmark() {
+  const script = `
+    import { SwarmRegistry } from ${JSON.stringify(join(root, 'apps/tracker-api/dist/swarm/swarm-registry.js'))};
+    import { peerEndpoint } from ${JSON.stringify(join(root, 'apps/tracker-api/dist/swarm/peer-address.js'))};
+    import { randomBytes } from 'node:crypto';
+    const registry = new SwarmRegistry({ interval: 1800, peerGraceSeconds: 120 });
+    global.gc(); global.gc();
+    const before = process.memoryUsage();
+    const now = Date.now();
+    for (let i = 0; i < 1_000_000; i++) {
+      const infoHash = (i % 10_000).toString(16).padStart(40, '0');
+      const ip = '10.' + ((i >>> 16) & 255) + '.' + ((i >>> 8) & 255) + '.' + (i & 255);
+      const left = i % 4 === 0 ? 0 : 1_000_000;
+      registry.save(infoHash, { peerId: randomBytes(20).toString('latin1'), ...peerEndpoint(ip), port: 1024 + (i % 60000),
+        uploaded: 0, downloaded: 0, left, paused: false, key: null, lastAnnounce: now, slot: 0, seeding: left === 0 });
+      if (i % 100_000 === 0) registry.takeChanges();
+    }
+    registry.takeChanges(); // what the write-behind flush does every second
+    global.gc(); global.gc();
+    const after = process.memoryUsage();
+    const totals = registry.totals();
+    console.log(JSON.stringify({ peers: totals.peers, heapMiB: (after.heapUsed - before.heapUsed) / 1048576,
+      rssMiB: (after.rss - before.rss) / 1048576 }));
+  `;
+  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out.trim().split('\n').pop());
+  console.log(
+    `\nMemory for ${r.peers.toLocaleString('en')} peers in 10,000 swarms: heap ${r.heapMiB.toFixed(0)} MiB (${((r.heapMiB * 1048576) / r.peers).toFixed(0)} bytes/peer), RSS +${r.rssMiB.toFixed(0)} MiB`,
+  );
+  return r;
+}
+
+/** Catalog search latency with many torrents: rows written straight into a migrated database. */
+async function searchBenchmark() {
+  const count = Number(opts['search-torrents']);
+  const dbDir = join(work, 'search');
+  const dbPath = join(dbDir, 'tracker.sqlite');
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    TRACKER_MODE: 'listed',
+    TRACKER_PORT: String(port),
+    TRACKER_HOST: '127.0.0.1',
+    TRACKER_DATABASE_PATH: dbPath,
+    TRACKER_LOG_LEVEL: 'warn',
+  };
+  const main = join(root, 'apps/tracker-api/dist/main.js');
+  // First start runs the migrations; then the rows go in while it is stopped.
+  let child = spawn(process.execPath, [main], { env, stdio: 'ignore' });
+  await waitForPort(port, child, 'tracker');
+  await stop(child);
+
+  const words = [
+    'linux',
+    'debian',
+    'ubuntu',
+    'arch',
+    'movie',
+    'music',
+    'album',
+    'live',
+    'concert',
+    'podcast',
+    'lecture',
+    'course',
+    'dataset',
+    'archive',
+    'backup',
+    'iso',
+    'source',
+    'game',
+    'mod',
+    'book',
+    'audio',
+    'video',
+    'open',
+    'free',
+    'remaster',
+    'collection',
+    'season',
+    'episode',
+    'documentary',
+    'science',
+  ];
+  const categories = ['linux', 'video', 'music', 'books', 'software', 'data'];
+  const fillStart = Date.now();
+  const fill = `
+    import sqlite3 from 'sqlite3';
+    const db = new sqlite3.Database(${JSON.stringify(dbPath)});
+    const words = ${JSON.stringify(words)};
+    const categories = ${JSON.stringify(categories)};
+    let seed = 42;
+    const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const pick = () => words[rnd(words.length)];
+    const run = (sql, params = []) => new Promise((res, rej) => db.run(sql, params, (e) => (e ? rej(e) : res())));
+    await run('PRAGMA journal_mode=WAL');
+    await run('BEGIN');
+    const t = db.prepare('INSERT INTO torrents (info_hash, title, description, category, tags, name, total_size, piece_length, piece_count, file_count, private, created_by, comment, creation_date, trackers, uploaded_at, completed, torrent_data) VALUES (?, ?, NULL, ?, ?, ?, ?, 262144, ?, 3, 0, NULL, NULL, NULL, ?, ?, ?, ?)');
+    const f = db.prepare('INSERT INTO torrent_files (info_hash, file_index, path, size) VALUES (?, ?, ?, ?)');
+    const s = db.prepare('INSERT INTO torrents_fts (info_hash, title, name, files, tags) VALUES (?, ?, ?, ?, ?)');
+    const step = (stmt, params) => new Promise((res, rej) => stmt.run(params, (e) => (e ? rej(e) : res())));
+    const blob = Buffer.alloc(200);
+    for (let i = 0; i < ${count}; i++) {
+      const h = i.toString(16).padStart(40, '0');
+      const name = pick() + '-' + pick() + '-' + i;
+      const title = pick() + ' ' + pick() + ' ' + pick() + ' ' + i;
+      const files = [name + '/' + pick() + '.mkv', name + '/' + pick() + '.txt', name + '/extras/' + pick() + '.nfo'];
+      const tags = [pick(), pick()];
+      const size = 1e6 + rnd(1e9);
+      await step(t, [h, title, categories[rnd(categories.length)], JSON.stringify(tags), name, size, Math.ceil(size / 262144), '{"trackers":[],"webSeeds":[]}', 1.7e12 + i * 1000, rnd(500), blob]);
+      for (let j = 0; j < 3; j++) await step(f, [h, j, files[j], 1000]);
+      await step(s, [h, title, name, files.join('\\n'), tags.join(' ')]);
+    }
+    await run('COMMIT');
+    db.close();
+  `;
+  execFileSync(process.execPath, ['--input-type=module', '-e', fill], {
+    cwd: join(root, 'apps/tracker-api'),
+    stdio: 'inherit',
+  });
+  console.log(
+    `\nCatalog: ${count.toLocaleString('en')} torrents written in ${((Date.now() - fillStart) / 1000).toFixed(1)} s`,
+  );
+
+  child = spawn(process.execPath, [main], { env, stdio: 'ignore' });
+  await waitForPort(port, child, 'tracker');
+  try {
+    const queries = [];
+    for (let i = 0; i < 300; i++) {
+      const kind = i % 5;
+      const w1 = words[(i * 7) % words.length];
+      const w2 = words[(i * 13 + 5) % words.length];
+      if (kind === 0) queries.push(`q=${w1}`);
+      else if (kind === 1) queries.push(`q=${w1}%20${w2}&sort=seeders`);
+      else if (kind === 2)
+        queries.push(
+          `q=${w1.slice(0, 3)}&category=${categories[i % categories.length]}&sort=size&order=asc`,
+        );
+      else if (kind === 3) queries.push(`sort=completed&page=${1 + (i % 50)}`);
+      else queries.push(`q=${w1}&sort=name&page=3`);
+    }
+    for (const q of queries.slice(0, 20))
+      await fetch(`http://127.0.0.1:${port}/api/v1/torrents?${q}`); // warm-up
+    const times = [];
+    const byKind = new Map();
+    for (const [i, q] of queries.entries()) {
+      const t0 = performance.now();
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/torrents?${q}`);
+      const body = await res.json();
+      const ms = performance.now() - t0;
+      if (res.status !== 200 || !Array.isArray(body.items))
+        throw new Error(`search ${q} failed: ${res.status}`);
+      times.push(ms);
+      const kind = [
+        'word',
+        'two words by live seeders',
+        'prefix+category by size',
+        'no query by completed',
+        'word by name page 3',
+      ][i % 5];
+      byKind.set(kind, [...(byKind.get(kind) ?? []), ms]);
+    }
+    const pct = (arr, p) =>
+      [...arr].sort((a, b) => a - b)[Math.min(arr.length - 1, Math.floor((p / 100) * arr.length))];
+    console.log(
+      `Catalog search over ${count.toLocaleString('en')} torrents, ${times.length} sequential queries: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms`,
+    );
+    for (const [kind, arr] of byKind)
+      console.log(
+        `  ${kind.padEnd(28)} p50 ${pct(arr, 50).toFixed(1)} ms  p95 ${pct(arr, 95).toFixed(1)} ms`,
+      );
+    return { count, p50: pct(times, 50), p95: pct(times, 95) };
+  } finally {
+    await stop(child);
+  }
+}
+
+try {
+  console.log(
+    `Tracker benchmark: wrk, 1 thread, ${opts.connections} connections, ${opts.duration} s, a new connection per announce${twoCores ? ', wrk on core 0 and the tracker on core 1' : ''}\n`,
+  );
+  const announces = await announceBenchmarks();
+  const memory = opts['skip-memory'] ? null : memoryBenchmark();
+  const search = opts['skip-search'] ? null : await searchBenchmark();
+  mkdirSync(join(root, 'bench-results'), { recursive: true });
+  writeFileSync(
+    join(root, 'bench-results/tracker.json'),
+    JSON.stringify({ at: new Date().toISOString(), announces, memory, search }, null, 2),
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
