@@ -2,7 +2,6 @@ import { lstat, readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { encode, type BDict } from '@swarmhub/bencode';
 import { MetainfoError } from './errors.js';
-import { sanitizeComponent } from './file-path.js';
 import { hashPieces, type HashSource } from './hash-pool.js';
 import { MAX_PIECE_LENGTH, parseMetainfo } from './parse.js';
 import type { CreateTorrentOptions, Metainfo } from './types.js';
@@ -36,15 +35,14 @@ function compareComponents(a: string[], b: string[]): number {
   return a.length - b.length;
 }
 
+/**
+ * Names are written as they are on disk, as other clients do: a reader on another system (ours
+ * included) neutralises what it cannot create there ("aux.c", "a:b"). Only names that are not
+ * UTF-8 are refused, because they cannot be written into a torrent faithfully.
+ */
 function checkName(name: string, where: string): void {
-  // What we write must be what a reader (ours included) keeps as it is.
-  if (name.includes('\uFFFD'))
+  if (name.includes('\uFFFD')) {
     throw new MetainfoError('BAD_FILE_NAME', `${where}: file name is not valid UTF-8`);
-  if (sanitizeComponent(name, where) !== name) {
-    throw new MetainfoError(
-      'BAD_FILE_NAME',
-      `${where}: file name ${JSON.stringify(name)} is not portable (control characters, reserved name or characters, or trailing dot/space)`,
-    );
   }
 }
 
