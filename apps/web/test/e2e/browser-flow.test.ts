@@ -347,7 +347,7 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await row.waitFor();
     const cells = await row.locator('td').allInnerTexts();
     expect(cells[0]).toBe('3.01 MiB');
-    expect(cells[4]).toMatch(/just now|seconds? ago/);
+    expect(cells[4]).toMatch(/just now|seconds? ago|minutes? ago/);
     await screenshot(page, 'catalog-search');
 
     // From the keyboard: Enter in the search box submits.
@@ -395,6 +395,11 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
 
   test('download with my agent: pairing link, one click, progress to 100%, identical bytes', async () => {
     expect(infoHash).toMatch(/^[0-9a-f]{40}$/);
+    // Opened before anyone seeds: its swarm counts must change without a reload.
+    const torrentPage = await context.newPage();
+    await torrentPage.goto(`${webUrl}/torrents/${infoHash}`);
+    expect(await torrentPage.locator('.swarm-counts .seeders').innerText()).toBe('0');
+
     // The seeder agent shares the file it already holds.
     await agentApi(seeder, 'POST', '/api/v1/torrents', {
       torrent: (await readFile(torrentPath)).toString('base64'),
@@ -408,6 +413,11 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
       );
       return transfer.state === 'seeding' && transfer.progress === 1 ? true : undefined;
     });
+
+    await torrentPage
+      .locator('.swarm-counts .seeders', { hasText: /^1$/ })
+      .waitFor({ timeout: 30_000 });
+    await torrentPage.close();
 
     const page = await context.newPage();
     await page.goto(downloader.pairingLink);
