@@ -9,7 +9,16 @@
 //   BENCH_SWARM=0                                (skip the swarm)
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -46,7 +55,11 @@ function bencode(v) {
   if (typeof v === 'number') return Buffer.from(`i${Math.trunc(v)}e`);
   if (typeof v === 'string') return bencode(Buffer.from(v));
   const keys = Object.keys(v).sort();
-  return Buffer.concat([Buffer.from('d'), ...keys.flatMap((k) => [bencode(k), bencode(v[k])]), Buffer.from('e')]);
+  return Buffer.concat([
+    Buffer.from('d'),
+    ...keys.flatMap((k) => [bencode(k), bencode(v[k])]),
+    Buffer.from('e'),
+  ]);
 }
 
 function percentDecode(s) {
@@ -64,7 +77,12 @@ async function startTracker() {
   const swarms = new Map();
   const server = http.createServer((req, res) => {
     const [, query = ''] = (req.url ?? '').split('?');
-    const p = new Map(query.split('&').map((kv) => kv.split('=')).map(([k, v = '']) => [k, percentDecode(v)]));
+    const p = new Map(
+      query
+        .split('&')
+        .map((kv) => kv.split('='))
+        .map(([k, v = '']) => [k, percentDecode(v)]),
+    );
     const hash = p.get('info_hash')?.toString('hex') ?? '';
     const port = Number(p.get('port')?.toString());
     const left = Number(p.get('left')?.toString() ?? 0);
@@ -110,7 +128,7 @@ function freePort() {
 function makeFile(file, size) {
   const fd = openSync(file, 'w');
   const chunk = Buffer.allocUnsafe(8 << 20);
-  for (let done = 0; done < size; ) {
+  for (let done = 0; done < size;) {
     const n = Math.min(chunk.length, size - done);
     randomFillSync(chunk, 0, n);
     writeSync(fd, chunk, 0, n);
@@ -159,11 +177,25 @@ function stop(proc) {
   return proc.done.finally(() => clearTimeout(t));
 }
 
-const agentFlags = (dataDir) => ['--data-dir', dataDir, '--peer-port', '0', '--listen-host', '127.0.0.1'];
+const agentFlags = (dataDir) => [
+  '--data-dir',
+  dataDir,
+  '--peer-port',
+  '0',
+  '--listen-host',
+  '127.0.0.1',
+];
 
 function seeder(kind, torrent, dataFile, work, extra = []) {
   if (kind === 'ours') {
-    return run(process.execPath, [AGENT, 'seed', torrent, dataFile, ...agentFlags(path.join(work, `seed-state-${Math.random()}`)), ...extra]);
+    return run(process.execPath, [
+      AGENT,
+      'seed',
+      torrent,
+      dataFile,
+      ...agentFlags(path.join(work, `seed-state-${Math.random()}`)),
+      ...extra,
+    ]);
   }
   return freePort().then((port) =>
     run('aria2c', [
@@ -181,12 +213,25 @@ function seeder(kind, torrent, dataFile, work, extra = []) {
 
 async function downloader(kind, torrent, out, work) {
   if (kind === 'ours') {
-    return run(process.execPath, [AGENT, 'download', torrent, '--out', out, ...agentFlags(path.join(work, `dl-state-${Math.random()}`))], {
-      timed: true,
-    });
+    return run(
+      process.execPath,
+      [
+        AGENT,
+        'download',
+        torrent,
+        '--out',
+        out,
+        ...agentFlags(path.join(work, `dl-state-${Math.random()}`)),
+      ],
+      {
+        timed: true,
+      },
+    );
   }
   const port = await freePort();
-  return run('aria2c', [...ARIA2, `--listen-port=${port}`, '--seed-time=0', '-d', out, torrent], { timed: true });
+  return run('aria2c', [...ARIA2, `--listen-port=${port}`, '--seed-time=0', '-d', out, torrent], {
+    timed: true,
+  });
 }
 
 // ------------------------------------------------------------------ measurements
@@ -206,9 +251,19 @@ async function loopbackRate() {
   try {
     execFileSync('sh', ['-c', 'command -v iperf3'], { stdio: 'ignore' });
     const port = await freePort();
-    const server = spawn('iperf3', ['-s', '-1', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+    const server = spawn('iperf3', ['-s', '-1', '-B', '127.0.0.1', '-p', String(port)], {
+      stdio: 'ignore',
+    });
     await new Promise((r) => setTimeout(r, 500));
-    const out = execFileSync('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-t', '3', '-J']).toString();
+    const out = execFileSync('iperf3', [
+      '-c',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-t',
+      '3',
+      '-J',
+    ]).toString();
     server.kill();
     return { tool: 'iperf3', mbps: JSON.parse(out).end.sum_received.bits_per_second / 8 / MB };
   } catch {
@@ -236,12 +291,23 @@ async function pair(seedKind, dlKind, ctx) {
   const out = mkdtempSync(path.join(work, 'out-'));
   const seed = await seeder(seedKind, torrent, dataFile, work);
   try {
-    await waitUntil(() => tracker.seedCount(infoHash) > 0, 600_000, `${seedKind} seeder to announce`);
+    await waitUntil(
+      () => tracker.seedCount(infoHash) > 0,
+      600_000,
+      `${seedKind} seeder to announce`,
+    );
     const dl = await downloader(dlKind, torrent, out, work);
     const r = await dl.done;
-    if (r.code !== 0) throw new Error(`${dlKind} downloader exited ${r.code}:\n${r.output.slice(-2000)}`);
+    if (r.code !== 0)
+      throw new Error(`${dlKind} downloader exited ${r.code}:\n${r.output.slice(-2000)}`);
     const ok = sha256(path.join(out, path.basename(dataFile))) === expectedSha;
-    return { name: `${seedKind} -> ${dlKind}`, ...r, mbps: SIZE / r.wall / MB, cpuPerGiB: (r.cpu * (1 << 30)) / SIZE, ok };
+    return {
+      name: `${seedKind} -> ${dlKind}`,
+      ...r,
+      mbps: SIZE / r.wall / MB,
+      cpuPerGiB: (r.cpu * (1 << 30)) / SIZE,
+      ok,
+    };
   } finally {
     await stop(seed);
     rmSync(out, { recursive: true, force: true });
@@ -255,16 +321,28 @@ async function swarm(ctx) {
   const dataFile = path.join(dir, 'swarm.bin');
   makeFile(dataFile, SWARM_SIZE);
   const torrent = path.join(dir, 'swarm.torrent');
-  execFileSync('mktorrent', ['-a', tracker.url, '-l', '18', '-o', torrent, dataFile], { stdio: 'ignore' });
+  execFileSync('mktorrent', ['-a', tracker.url, '-l', '18', '-o', torrent, dataFile], {
+    stdio: 'ignore',
+  });
   tracker.reset();
-  const seed = await seeder('ours', torrent, dataFile, work, ['--upload-limit', String(SWARM_SEED_RATE)]);
+  const seed = await seeder('ours', torrent, dataFile, work, [
+    '--upload-limit',
+    String(SWARM_SEED_RATE),
+  ]);
   const leechers = [];
   try {
     await waitUntil(() => tracker.seedCount(infoHashOf(torrent)) > 0, 120_000, 'swarm seeder');
     const start = process.hrtime.bigint();
     for (let i = 0; i < SWARM_LEECHERS; i++) {
       leechers.push(
-        run(process.execPath, [AGENT, 'download', torrent, '--out', path.join(dir, `out${i}`), ...agentFlags(path.join(dir, `st${i}`))]),
+        run(process.execPath, [
+          AGENT,
+          'download',
+          torrent,
+          '--out',
+          path.join(dir, `out${i}`),
+          ...agentFlags(path.join(dir, `st${i}`)),
+        ]),
       );
     }
     const results = await Promise.all(leechers.map((l) => l.done));
@@ -284,7 +362,9 @@ function infoHashOf(torrentFile) {
   const data = readFileSync(torrentFile);
   const start = data.indexOf('4:infod') + 6;
   // mktorrent writes info last: the info dictionary runs to the final 'e' of the file.
-  return createHash('sha1').update(data.subarray(start, data.length - 1)).digest('hex');
+  return createHash('sha1')
+    .update(data.subarray(start, data.length - 1))
+    .digest('hex');
 }
 
 // ------------------------------------------------------------------ main
@@ -296,17 +376,32 @@ async function main() {
   const work = mkdtempSync(path.join(os.tmpdir(), 'swarmhub-bench-'));
   const tracker = await startTracker();
   try {
-    console.log(`transfer benchmark: ${(SIZE / 1024 / 1024).toFixed(0)} MiB over 127.0.0.1, ${os.cpus().length} cores, Node ${process.version}`);
+    console.log(
+      `transfer benchmark: ${(SIZE / 1024 / 1024).toFixed(0)} MiB over 127.0.0.1, ${os.cpus().length} cores, Node ${process.version}`,
+    );
     const sha1 = sha1Rate();
     const loop = await loopbackRate();
-    console.log(`limits: SHA-1 in Node ${sha1.toFixed(0)} MB/s (one core, 256 KiB pieces); loopback TCP ${loop.mbps.toFixed(0)} MB/s (${loop.tool})`);
+    console.log(
+      `limits: SHA-1 in Node ${sha1.toFixed(0)} MB/s (one core, 256 KiB pieces); loopback TCP ${loop.mbps.toFixed(0)} MB/s (${loop.tool})`,
+    );
     const seedDir = path.join(work, 'seed');
     mkdirSync(seedDir);
     const dataFile = path.join(seedDir, 'bench.bin');
     makeFile(dataFile, SIZE);
     const torrent = path.join(work, 'bench.torrent');
-    execFileSync('mktorrent', ['-a', tracker.url, '-l', String(PIECE_LOG2), '-t', '2', '-o', torrent, dataFile], { stdio: 'ignore' });
-    const ctx = { tracker, torrent, dataFile, work, infoHash: infoHashOf(torrent), expectedSha: sha256(dataFile) };
+    execFileSync(
+      'mktorrent',
+      ['-a', tracker.url, '-l', String(PIECE_LOG2), '-t', '2', '-o', torrent, dataFile],
+      { stdio: 'ignore' },
+    );
+    const ctx = {
+      tracker,
+      torrent,
+      dataFile,
+      work,
+      infoHash: infoHashOf(torrent),
+      expectedSha: sha256(dataFile),
+    };
     const rows = [];
     for (const p of PAIRS) {
       const [s, d] = p.split('-');
@@ -322,10 +417,14 @@ async function main() {
     }
     const by = Object.fromEntries(rows.map((r) => [r.name, r]));
     if (by['ours -> ours'] && by['aria2 -> aria2']) {
-      console.log(`\nratio ours->ours / aria2->aria2: ${(by['ours -> ours'].mbps / by['aria2 -> aria2'].mbps).toFixed(2)}x (goal >= 2x)`);
+      console.log(
+        `\nratio ours->ours / aria2->aria2: ${(by['ours -> ours'].mbps / by['aria2 -> aria2'].mbps).toFixed(2)}x (goal >= 2x)`,
+      );
     }
     if (SWARM) {
-      process.stderr.write(`running swarm: 1 seeder capped at ${(SWARM_SEED_RATE / MB).toFixed(1)} MB/s + ${SWARM_LEECHERS} leechers...\n`);
+      process.stderr.write(
+        `running swarm: 1 seeder capped at ${(SWARM_SEED_RATE / MB).toFixed(1)} MB/s + ${SWARM_LEECHERS} leechers...\n`,
+      );
       const s = await swarm({ tracker, work });
       console.log(
         `swarm (${(SWARM_SIZE / 1024 / 1024).toFixed(0)} MiB, seed upload ${(SWARM_SEED_RATE / MB).toFixed(1)} MB/s, ${SWARM_LEECHERS} leechers, rarest first): ` +

@@ -22,7 +22,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 });
 
-async function setup(): Promise<{ dir: string; tracker: TestTracker; data: string; torrent: string }> {
+async function setup(): Promise<{
+  dir: string;
+  tracker: TestTracker;
+  data: string;
+  torrent: string;
+}> {
   const { dir, cleanup } = await tempDir('aria2');
   cleanups.push(cleanup);
   const tracker = new TestTracker();
@@ -45,12 +50,29 @@ describe('interop with aria2', () => {
   testWithTools('aria2c', 'mktorrent')('aria2c downloads a file our agent seeds', async () => {
     const { dir, data, torrent } = await setup();
     const seeder = track(
-      spawnAgent(['seed', torrent, data, '--data-dir', path.join(dir, 'agent'), '--peer-port', '0', '--listen-host', '127.0.0.1']),
+      spawnAgent([
+        'seed',
+        torrent,
+        data,
+        '--data-dir',
+        path.join(dir, 'agent'),
+        '--peer-port',
+        '0',
+        '--listen-host',
+        '127.0.0.1',
+      ]),
     );
     await seeder.waitFor(/seeding payload\.bin on port \d+/);
     const out = path.join(dir, 'aria2-out');
     const aria = track(
-      spawnTool('aria2c', [...ARIA2_COMMON, `--listen-port=${await freePort()}`, '--seed-time=0', '-d', out, torrent]),
+      spawnTool('aria2c', [
+        ...ARIA2_COMMON,
+        `--listen-port=${await freePort()}`,
+        '--seed-time=0',
+        '-d',
+        out,
+        torrent,
+      ]),
     );
     const code = await aria.exited;
     expect(code, aria.output).toBe(0);
@@ -59,29 +81,43 @@ describe('interop with aria2', () => {
     expect(sessionBytes(seeder.output).uploaded).toBeGreaterThanOrEqual(SIZE);
   });
 
-  testWithTools('aria2c', 'mktorrent')('our agent downloads a file an aria2c seeder serves', async () => {
-    const { dir, data, torrent } = await setup();
-    const aria = track(
-      spawnTool('aria2c', [
-        ...ARIA2_COMMON,
-        `--listen-port=${await freePort()}`,
-        '--bt-seed-unverified=true',
-        '--seed-ratio=0.0',
-        '--check-integrity=false',
-        '-d',
-        path.dirname(data),
-        torrent,
-      ]),
-    );
-    const out = path.join(dir, 'agent-out');
-    const leecher = track(
-      spawnAgent(['download', torrent, '--out', out, '--data-dir', path.join(dir, 'agent'), '--peer-port', '0', '--listen-host', '127.0.0.1']),
-    );
-    const code = await leecher.exited;
-    expect(code, leecher.output).toBe(0);
-    expect(leecher.output).toMatch(/complete: payload\.bin verified/);
-    expect(await sha256(path.join(out, 'payload.bin'))).toBe(await sha256(data));
-    expect(sessionBytes(leecher.output).downloaded).toBe(SIZE);
-    await aria.stop('SIGTERM');
-  });
+  testWithTools('aria2c', 'mktorrent')(
+    'our agent downloads a file an aria2c seeder serves',
+    async () => {
+      const { dir, data, torrent } = await setup();
+      const aria = track(
+        spawnTool('aria2c', [
+          ...ARIA2_COMMON,
+          `--listen-port=${await freePort()}`,
+          '--bt-seed-unverified=true',
+          '--seed-ratio=0.0',
+          '--check-integrity=false',
+          '-d',
+          path.dirname(data),
+          torrent,
+        ]),
+      );
+      const out = path.join(dir, 'agent-out');
+      const leecher = track(
+        spawnAgent([
+          'download',
+          torrent,
+          '--out',
+          out,
+          '--data-dir',
+          path.join(dir, 'agent'),
+          '--peer-port',
+          '0',
+          '--listen-host',
+          '127.0.0.1',
+        ]),
+      );
+      const code = await leecher.exited;
+      expect(code, leecher.output).toBe(0);
+      expect(leecher.output).toMatch(/complete: payload\.bin verified/);
+      expect(await sha256(path.join(out, 'payload.bin'))).toBe(await sha256(data));
+      expect(sessionBytes(leecher.output).downloaded).toBe(SIZE);
+      await aria.stop('SIGTERM');
+    },
+  );
 });

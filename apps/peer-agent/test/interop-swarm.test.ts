@@ -5,7 +5,15 @@ import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { magnetFromMetainfo, parseMetainfo } from '@swarmhub/metainfo';
 import { testWithTools } from '../../../test-support/tools.js';
-import { TestTracker, randomFile, sessionBytes, sha256, spawnAgent, tempDir, type Proc } from './interop-support.js';
+import {
+  TestTracker,
+  randomFile,
+  sessionBytes,
+  sha256,
+  spawnAgent,
+  tempDir,
+  type Proc,
+} from './interop-support.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -25,29 +33,63 @@ describe('a swarm of our agents', () => {
       await randomFile(path.join(dir, 'seed', 'set', 'one.bin'), 5_000_000);
       await randomFile(path.join(dir, 'seed', 'set', 'sub', 'two.bin'), 7_654_321);
       const torrentFile = path.join(dir, 'set.torrent');
-      execFileSync('mktorrent', ['-a', announce, '-l', '16', '-o', torrentFile, path.join(dir, 'seed', 'set')], { stdio: 'ignore' });
+      execFileSync(
+        'mktorrent',
+        ['-a', announce, '-l', '16', '-o', torrentFile, path.join(dir, 'seed', 'set')],
+        { stdio: 'ignore' },
+      );
       const metainfo = parseMetainfo(readFileSync(torrentFile));
       const magnetFile = path.join(dir, 'set.magnet.txt');
       await writeFile(magnetFile, `${magnetFromMetainfo(metainfo)}\n`);
-      const args = (name: string) => ['--data-dir', path.join(dir, name), '--peer-port', '0', '--listen-host', '127.0.0.1'];
+      const args = (name: string) => [
+        '--data-dir',
+        path.join(dir, name),
+        '--peer-port',
+        '0',
+        '--listen-host',
+        '127.0.0.1',
+      ];
       const track = (p: Proc) => (cleanups.push(() => p.stop('SIGKILL')), p);
 
       // The seeder's upload is capped so the leechers must also trade pieces among themselves.
-      const seeder = track(spawnAgent(['seed', torrentFile, path.join(dir, 'seed', 'set'), '--upload-limit', '4m', ...args('s')]));
+      const seeder = track(
+        spawnAgent([
+          'seed',
+          torrentFile,
+          path.join(dir, 'seed', 'set'),
+          '--upload-limit',
+          '4m',
+          ...args('s'),
+        ]),
+      );
       const leechers = [1, 2, 3].map((i) =>
-        track(spawnAgent(['download', i === 3 ? magnetFile : torrentFile, '--out', path.join(dir, `out${i}`), ...args(`l${i}`)])),
+        track(
+          spawnAgent([
+            'download',
+            i === 3 ? magnetFile : torrentFile,
+            '--out',
+            path.join(dir, `out${i}`),
+            ...args(`l${i}`),
+          ]),
+        ),
       );
       const codes = await Promise.all(leechers.map((l) => l.exited));
       codes.forEach((code, i) => expect(code, leechers[i]!.output).toBe(0));
 
-      const expected = await Promise.all(metainfo.files.map((f) => sha256(path.join(dir, 'seed', ...f.path))));
+      const expected = await Promise.all(
+        metainfo.files.map((f) => sha256(path.join(dir, 'seed', ...f.path))),
+      );
       for (const i of [1, 2, 3]) {
-        const got = await Promise.all(metainfo.files.map((f) => sha256(path.join(dir, `out${i}`, ...f.path))));
+        const got = await Promise.all(
+          metainfo.files.map((f) => sha256(path.join(dir, `out${i}`, ...f.path))),
+        );
         expect(got).toEqual(expected);
       }
       expect(leechers[2]!.output).toMatch(/metadata: set/);
       await seeder.stop('SIGTERM');
-      const uploadedByLeechers = leechers.map((l) => sessionBytes(l.output).uploaded).reduce((a, b) => a + b, 0);
+      const uploadedByLeechers = leechers
+        .map((l) => sessionBytes(l.output).uploaded)
+        .reduce((a, b) => a + b, 0);
       expect(uploadedByLeechers).toBeGreaterThan(0);
     },
   );

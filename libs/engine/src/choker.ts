@@ -58,7 +58,8 @@ export class Choker {
         this.optimistic = undefined;
       }
     }
-    if (this.optimistic && others.some((c) => c.id === this.optimistic)) unchoked.add(this.optimistic);
+    if (this.optimistic && others.some((c) => c.id === this.optimistic))
+      unchoked.add(this.optimistic);
     return unchoked;
   }
 }

@@ -20,7 +20,9 @@ export class MetadataFetcher {
     if (!Number.isSafeInteger(size) || size <= 0 || size > MAX_METADATA_SIZE) return false;
     if (this.size === undefined) {
       this.size = size;
-      this.pieces = new Array<Buffer | undefined>(Math.ceil(size / METADATA_PIECE_SIZE)).fill(undefined);
+      this.pieces = new Array<Buffer | undefined>(Math.ceil(size / METADATA_PIECE_SIZE)).fill(
+        undefined,
+      );
     }
     return this.size === size;
   }
@@ -54,7 +56,10 @@ export class MetadataFetcher {
   received(piece: number, totalSize: number, data: Buffer): Buffer | 'bad' | undefined {
     if (this.size === undefined || totalSize !== this.size) return undefined;
     if (piece < 0 || piece >= this.pieces.length) return undefined;
-    const expected = piece === this.pieces.length - 1 ? this.size - piece * METADATA_PIECE_SIZE : METADATA_PIECE_SIZE;
+    const expected =
+      piece === this.pieces.length - 1
+        ? this.size - piece * METADATA_PIECE_SIZE
+        : METADATA_PIECE_SIZE;
     if (data.length !== expected) return undefined;
     this.pieces[piece] = Buffer.from(data);
     this.requested.delete(piece);

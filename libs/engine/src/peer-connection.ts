@@ -103,9 +103,11 @@ export class PeerConnection extends EventEmitter {
     this.timer = setInterval(
       () => {
         const now = Date.now();
-        if (!this.handshakeReceived && now - startedAt > handshakeTimeoutMs) return this.close('handshake timeout');
+        if (!this.handshakeReceived && now - startedAt > handshakeTimeoutMs)
+          return this.close('handshake timeout');
         if (now - this.lastReceivedAt > idleTimeoutMs) return this.close('idle timeout');
-        if (this.handshakeSent && now - this.lastSentAt > keepAliveMs) this.send({ type: 'keep-alive' });
+        if (this.handshakeSent && now - this.lastSentAt > keepAliveMs)
+          this.send({ type: 'keep-alive' });
       },
       Math.min(keepAliveMs, 5000),
     );
@@ -133,7 +135,9 @@ export class PeerConnection extends EventEmitter {
     if (this.handshakeSent) return;
     this.infoHash = infoHash;
     this.handshakeSent = true;
-    this.write(encodeHandshake({ infoHash, peerId: this.options.peerId, extensions: true, fast: true }));
+    this.write(
+      encodeHandshake({ infoHash, peerId: this.options.peerId, extensions: true, fast: true }),
+    );
   }
 
   send(message: Message): boolean {
@@ -173,7 +177,8 @@ export class PeerConnection extends EventEmitter {
   }
 
   sendExtendedHandshake(h: ExtendedHandshake): void {
-    if (this.supportsExtensions) this.send({ type: 'extended', id: 0, payload: encodeExtendedHandshake(h) });
+    if (this.supportsExtensions)
+      this.send({ type: 'extended', id: 0, payload: encodeExtendedHandshake(h) });
   }
 
   /** Sends a batch of requests in one write: one syscall instead of one per 17-byte message. */
@@ -184,7 +189,12 @@ export class PeerConnection extends EventEmitter {
     let offset = 0;
     for (const block of blocks) {
       this.outstanding.set(blockKey(block), { block, at: now });
-      encodeMessage({ type: 'request', index: block.index, begin: block.begin, length: block.length }).copy(frames, offset);
+      encodeMessage({
+        type: 'request',
+        index: block.index,
+        begin: block.begin,
+        length: block.length,
+      }).copy(frames, offset);
       offset += 17;
     }
     this.write(frames);
@@ -215,7 +225,12 @@ export class PeerConnection extends EventEmitter {
       if (now - entry.at >= timeoutMs) {
         this.outstanding.delete(key);
         dropped.push(entry.block);
-        this.send({ type: 'cancel', index: entry.block.index, begin: entry.block.begin, length: entry.block.length });
+        this.send({
+          type: 'cancel',
+          index: entry.block.index,
+          begin: entry.block.begin,
+          length: entry.block.length,
+        });
       }
     }
     return dropped;

@@ -102,9 +102,11 @@ export class Session extends EventEmitter {
 
   setLimits(limits: SessionLimits): void {
     if (limits.uploadRateLimit !== undefined) this.uploadLimiter.setRate(limits.uploadRateLimit);
-    if (limits.downloadRateLimit !== undefined) this.downloadLimiter.setRate(limits.downloadRateLimit);
+    if (limits.downloadRateLimit !== undefined)
+      this.downloadLimiter.setRate(limits.downloadRateLimit);
     if (limits.maxConnections !== undefined) this.maxConnections = limits.maxConnections;
-    if (limits.maxConnectionsPerTorrent !== undefined) this.maxConnectionsPerTorrent = limits.maxConnectionsPerTorrent;
+    if (limits.maxConnectionsPerTorrent !== undefined)
+      this.maxConnectionsPerTorrent = limits.maxConnectionsPerTorrent;
   }
 
   async close(): Promise<void> {
@@ -192,7 +194,10 @@ export class Session extends EventEmitter {
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') break;
       }
     }
-    throw new EngineError('LISTEN_FAILED', `cannot listen for peers on ${host}:${port}: ${(lastError as Error).message}`);
+    throw new EngineError(
+      'LISTEN_FAILED',
+      `cannot listen for peers on ${host}:${port}: ${(lastError as Error).message}`,
+    );
   }
 }
 

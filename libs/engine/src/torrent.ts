@@ -27,7 +27,14 @@ import type { ResumeStore } from './resume/index.js';
 import { FileStorage, checkAll, type Storage } from './storage/index.js';
 import { torrentFileBytes } from './torrent-file.js';
 import { TrackerAnnouncer } from './tracker-announcer.js';
-import type { FileInfo, PeerInfo, TorrentLimits, TorrentState, TorrentStats, TrackerInfo } from './types.js';
+import type {
+  FileInfo,
+  PeerInfo,
+  TorrentLimits,
+  TorrentState,
+  TorrentStats,
+  TrackerInfo,
+} from './types.js';
 
 /** What a torrent needs from its session. */
 export interface TorrentHost {
@@ -131,6 +138,7 @@ export class Torrent extends EventEmitter {
   private savingResume?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private lastChokeAt = 0;
+  private lastResumeSaveAt = 0;
   private chokeScheduled = false;
   private stopped = false;
   private completedThisSession = false;
@@ -156,7 +164,10 @@ export class Torrent extends EventEmitter {
   async start(input: TorrentInput): Promise<void> {
     if (this.metainfo) {
       await this.host.resumeStore
-        .saveTorrentFile(this.infoHash, torrentFileBytes(this.metainfo.info, this.metainfo.announceList))
+        .saveTorrentFile(
+          this.infoHash,
+          torrentFileBytes(this.metainfo.info, this.metainfo.announceList),
+        )
         .catch(() => undefined);
       await this.prepare(input.skipCheck ?? false);
     } else {
@@ -266,8 +277,10 @@ export class Torrent extends EventEmitter {
 
   setLimits(limits: TorrentLimits): void {
     if (limits.uploadRateLimit !== undefined) this.uploadLimiter.setRate(limits.uploadRateLimit);
-    if (limits.downloadRateLimit !== undefined) this.downloadLimiter.setRate(limits.downloadRateLimit);
-    if (limits.maxConnections !== undefined) this.maxConnections = limits.maxConnections || undefined;
+    if (limits.downloadRateLimit !== undefined)
+      this.downloadLimiter.setRate(limits.downloadRateLimit);
+    if (limits.maxConnections !== undefined)
+      this.maxConnections = limits.maxConnections || undefined;
   }
 
   async pause(): Promise<void> {
@@ -322,7 +335,11 @@ export class Torrent extends EventEmitter {
 
   /** An incoming connection whose handshake named this torrent. */
   attachIncoming(conn: PeerConnection): void {
-    if (!this.isActive() || this.connections.size >= this.connectionLimit() || this.isBannedConn(conn)) {
+    if (
+      !this.isActive() ||
+      this.connections.size >= this.connectionLimit() ||
+      this.isBannedConn(conn)
+    ) {
       conn.close('not accepting');
       return;
     }
@@ -342,7 +359,13 @@ export class Torrent extends EventEmitter {
       if (!net.isIP(p.ip) || p.port <= 0 || p.port > 65535) continue;
       const key = `${p.ip}:${p.port}`;
       if (!this.candidates.has(key)) {
-        this.candidates.set(key, { ip: p.ip, port: p.port, failures: 0, nextAttemptAt: 0, connected: false });
+        this.candidates.set(key, {
+          ip: p.ip,
+          port: p.port,
+          failures: 0,
+          nextAttemptAt: 0,
+          connected: false,
+        });
       }
     }
     if (this.isActive()) this.connectMore();
@@ -371,12 +394,20 @@ export class Torrent extends EventEmitter {
     const m = this.metainfo!;
     this.setState('checking');
     if (!this.storage) {
-      this.storage = this.host.createStorage ? this.host.createStorage(this.saveDir, m) : new FileStorage(this.saveDir, m.files);
+      this.storage = this.host.createStorage
+        ? this.host.createStorage(this.saveDir, m)
+        : new FileStorage(this.saveDir, m.files);
       this.pieceCache = new PieceCache(this.storage, m.pieceLength, (i) => pieceSize(m, i));
       this.bufferPool = new BufferPool(m.pieceLength);
     }
-    const picker = new PiecePicker({ pieceCount: m.pieceCount, pieceLength: m.pieceLength, totalLength: m.totalLength });
-    const resume = forceCheck ? null : await this.host.resumeStore.load(this.infoHash).catch(() => null);
+    const picker = new PiecePicker({
+      pieceCount: m.pieceCount,
+      pieceLength: m.pieceLength,
+      totalLength: m.totalLength,
+    });
+    const resume = forceCheck
+      ? null
+      : await this.host.resumeStore.load(this.infoHash).catch(() => null);
     let have: Bitfield;
     if (resume && resume.pieceCount === m.pieceCount && resume.infoHash === this.infoHash) {
       have = Bitfield.fromBuffer(resume.bitfield, m.pieceCount);
@@ -417,11 +448,18 @@ export class Torrent extends EventEmitter {
     this.timer = undefined;
     for (const p of [...this.connections.values()]) p.conn.close('torrent stopped');
     this.connections.clear();
-    for (const c of this.candidates.values()) c.connected = false;
+    // We closed them, not they us: no backoff before reconnecting once active again.
+    for (const c of this.candidates.values()) {
+      c.connected = false;
+      c.nextAttemptAt = 0;
+    }
   }
 
   private isActive(): boolean {
-    return !this.stopped && (this.state === 'downloading' || this.state === 'seeding' || this.state === 'metadata');
+    return (
+      !this.stopped &&
+      (this.state === 'downloading' || this.state === 'seeding' || this.state === 'metadata')
+    );
   }
 
   private setState(state: TorrentState): void {
@@ -444,14 +482,24 @@ export class Torrent extends EventEmitter {
     const endgame = this.picker?.inEndgame() ?? false;
     for (const p of this.connections.values()) {
       if (!p.ready || !this.picker) continue;
-      const timedOut = p.conn.takeTimedOut(endgame ? ENDGAME_REQUEST_TIMEOUT_MS : REQUEST_TIMEOUT_MS, now);
+      const timedOut = p.conn.takeTimedOut(
+        endgame ? ENDGAME_REQUEST_TIMEOUT_MS : REQUEST_TIMEOUT_MS,
+        now,
+      );
       for (const b of timedOut) this.picker.cancelRequest(p.key, b);
     }
     if (now - this.lastChokeAt >= CHOKE_INTERVAL_MS) this.rechoke();
     this.connectMore();
     this.requestMetadata();
     this.fillAll();
-    if (this.resumeDirty && !this.savingResume) void this.flushResume().catch((err: Error) => this.fail(err));
+    if (
+      this.resumeDirty &&
+      !this.savingResume &&
+      now - this.lastResumeSaveAt >= RESUME_SAVE_INTERVAL_MS
+    ) {
+      this.lastResumeSaveAt = now;
+      void this.flushResume().catch((err: Error) => this.fail(err));
+    }
   }
 
   // ---------------------------------------------------------------- connections
@@ -516,7 +564,8 @@ export class Torrent extends EventEmitter {
   private banKeyOf(conn: PeerConnection): string {
     // On loopback every peer shares an address: ban the listening port (outgoing) or the peer id.
     if (conn.outgoing) return banKeyFor(conn.address, conn.port);
-    if (isLoopback(conn.address)) return `${conn.address}#${conn.remotePeerId?.toString('hex') ?? ''}`;
+    if (isLoopback(conn.address))
+      return `${conn.address}#${conn.remotePeerId?.toString('hex') ?? ''}`;
     return conn.address;
   }
 
@@ -535,12 +584,16 @@ export class Torrent extends EventEmitter {
     };
     this.connections.set(peer.key, peer);
     conn.on('message', (m: Message) => this.guard(peer, () => this.onMessage(peer, m)));
-    conn.on('block', (index: number, begin: number, data: Buffer) => this.guard(peer, () => this.onBlock(peer, index, begin, data)));
+    conn.on('block', (index: number, begin: number, data: Buffer) =>
+      this.guard(peer, () => this.onBlock(peer, index, begin, data)),
+    );
     conn.on('requests-dropped', (blocks: BlockRef[]) => {
       for (const b of blocks) this.picker?.cancelRequest(peer.key, b);
       this.fillAll();
     });
-    conn.on('extended-handshake', (h: ExtendedHandshake) => this.guard(peer, () => this.onExtendedHandshake(peer, h)));
+    conn.on('extended-handshake', (h: ExtendedHandshake) =>
+      this.guard(peer, () => this.onExtendedHandshake(peer, h)),
+    );
     conn.once('close', () => this.onPeerClosed(peer));
     return peer;
   }
@@ -566,7 +619,8 @@ export class Torrent extends EventEmitter {
       const haveCount = this.picker.haveCount();
       if (conn.supportsFast && haveCount === m.pieceCount) conn.send({ type: 'have-all' });
       else if (conn.supportsFast && haveCount === 0) conn.send({ type: 'have-none' });
-      else if (haveCount > 0) conn.send({ type: 'bitfield', bitfield: this.picker.haveBitfield().toBuffer() });
+      else if (haveCount > 0)
+        conn.send({ type: 'bitfield', bitfield: this.picker.haveBitfield().toBuffer() });
     } else if (conn.supportsFast) {
       conn.send({ type: 'have-none' });
     }
@@ -629,7 +683,9 @@ export class Torrent extends EventEmitter {
         return this.onRequest(peer, m);
       case 'cancel': {
         const q = peer.uploadQueue;
-        const i = q.findIndex((r) => r.index === m.index && r.begin === m.begin && r.length === m.length);
+        const i = q.findIndex(
+          (r) => r.index === m.index && r.begin === m.begin && r.length === m.length,
+        );
         if (i >= 0) q.splice(i, 1);
         return;
       }
@@ -660,7 +716,8 @@ export class Torrent extends EventEmitter {
       if (peer.early.haves.length < 100_000) peer.early.haves.push(index);
       return;
     }
-    if (!Number.isInteger(index) || index < 0 || index >= this.metainfo.pieceCount) throw new Error(`have ${index} out of range`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.metainfo.pieceCount)
+      throw new Error(`have ${index} out of range`);
     if (peer.has === 'all' || !peer.has || peer.has.get(index)) return;
     peer.has.set(index);
     peer.hasCount++;
@@ -732,16 +789,24 @@ export class Torrent extends EventEmitter {
     let onlyPieces: number[] | undefined;
     if (conn.peerChoking) {
       if (!conn.supportsFast || conn.allowedFast.size === 0) return;
-      onlyPieces = [...conn.allowedFast].filter((i) => !picker.have(i) && (peer.has === 'all' || peer.has!.get(i)));
+      onlyPieces = [...conn.allowedFast].filter(
+        (i) => !picker.have(i) && (peer.has === 'all' || peer.has!.get(i)),
+      );
       if (onlyPieces.length === 0) return;
     }
     const depth = conn.pipelineDepth();
     const want = depth - conn.outstanding.size;
     // Refill in batches (a quarter of the pipeline at a time) so picking and writing are not per block.
     if (want <= 0 || (want < depth / 4 && conn.outstanding.size > 0)) return;
-    const blocks = picker.pickBlocks(peer.key, peer.has, want, onlyPieces ? { onlyPieces } : undefined);
+    const blocks = picker.pickBlocks(
+      peer.key,
+      peer.has,
+      want,
+      onlyPieces ? { onlyPieces } : undefined,
+    );
     conn.request(blocks);
-    if (blocks.length === 0 && conn.outstanding.size === 0 && !onlyPieces) this.updateInterest(peer);
+    if (blocks.length === 0 && conn.outstanding.size === 0 && !onlyPieces)
+      this.updateInterest(peer);
   }
 
   private onBlock(peer: Peer, index: number, begin: number, data: Buffer): void {
@@ -756,7 +821,10 @@ export class Torrent extends EventEmitter {
       let asm = this.assemblies.get(index);
       if (!asm) {
         const size = pieceSize(m, index);
-        asm = { buffer: this.bufferPool!.take(size), senders: new Array(Math.ceil(size / BLOCK_SIZE)).fill(undefined) };
+        asm = {
+          buffer: this.bufferPool!.take(size),
+          senders: new Array(Math.ceil(size / BLOCK_SIZE)).fill(undefined),
+        };
         this.assemblies.set(index, asm);
       }
       data.copy(asm.buffer, begin);
@@ -777,7 +845,8 @@ export class Torrent extends EventEmitter {
     const ok = createHash('sha1').update(asm.buffer).digest().equals(pieceHash(m, index));
     if (!ok) {
       picker.pieceFailed(index);
-      for (const key of this.failures.pieceFailed(index, asm.buffer, asm.senders)) this.banPeers(key);
+      for (const key of this.failures.pieceFailed(index, asm.buffer, asm.senders))
+        this.banPeers(key);
       this.emit('hash-failure', index);
       return;
     }
@@ -807,7 +876,8 @@ export class Torrent extends EventEmitter {
   }
 
   private banPeers(banKey: string): void {
-    for (const p of this.connections.values()) if (p.banKey === banKey) p.conn.close('banned: sent corrupt data');
+    for (const p of this.connections.values())
+      if (p.banKey === banKey) p.conn.close('banned: sent corrupt data');
     this.emit('ban', banKey);
   }
 
@@ -849,7 +919,8 @@ export class Torrent extends EventEmitter {
       this.picker.have(r.index);
     const allowed = !conn.amChoking || peer.allowedFastGiven.has(r.index);
     if (!valid || !allowed || peer.uploadQueue.length >= MAX_UPLOAD_QUEUE) {
-      if (conn.supportsFast) conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
+      if (conn.supportsFast)
+        conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
       return;
     }
     peer.uploadQueue.push({ index: r.index, begin: r.begin, length: r.length });
@@ -918,7 +989,8 @@ export class Torrent extends EventEmitter {
         const kept = p.uploadQueue.filter((r) => p.allowedFastGiven.has(r.index));
         if (conn.supportsFast) {
           for (const r of p.uploadQueue) {
-            if (!p.allowedFastGiven.has(r.index)) conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
+            if (!p.allowedFastGiven.has(r.index))
+              conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
           }
         }
         p.uploadQueue = kept;
@@ -946,7 +1018,11 @@ export class Torrent extends EventEmitter {
     if (!this.fetcher || this.metainfo || !peer.utMetadataId || peer.conn.closed) return;
     const piece = this.fetcher.nextRequest(peer.key);
     if (piece === undefined) return;
-    peer.conn.send({ type: 'extended', id: peer.utMetadataId, payload: encodeMetadataMessage({ msgType: 0, piece }) });
+    peer.conn.send({
+      type: 'extended',
+      id: peer.utMetadataId,
+      payload: encodeMetadataMessage({ msgType: 0, piece }),
+    });
   }
 
   private onMetadataMessage(peer: Peer, payload: Buffer): void {
@@ -956,14 +1032,23 @@ export class Torrent extends EventEmitter {
       if (!peer.utMetadataId) return;
       const begin = msg.piece * METADATA_PIECE_SIZE;
       if (!info || begin < 0 || begin >= info.length) {
-        peer.conn.send({ type: 'extended', id: peer.utMetadataId, payload: encodeMetadataMessage({ msgType: 2, piece: msg.piece }) });
+        peer.conn.send({
+          type: 'extended',
+          id: peer.utMetadataId,
+          payload: encodeMetadataMessage({ msgType: 2, piece: msg.piece }),
+        });
         return;
       }
       const data = info.subarray(begin, Math.min(info.length, begin + METADATA_PIECE_SIZE));
       peer.conn.send({
         type: 'extended',
         id: peer.utMetadataId,
-        payload: encodeMetadataMessage({ msgType: 1, piece: msg.piece, totalSize: info.length, data }),
+        payload: encodeMetadataMessage({
+          msgType: 1,
+          piece: msg.piece,
+          totalSize: info.length,
+          data,
+        }),
       });
       return;
     }
@@ -989,10 +1074,13 @@ export class Torrent extends EventEmitter {
         announceList: trackers.map((t) => [t]),
         urlList: this.magnet?.webSeeds ?? [],
       });
-      if (metainfo.infoHash !== this.infoHash) throw new EngineError('BAD_METADATA', 'metadata does not match the info hash');
+      if (metainfo.infoHash !== this.infoHash)
+        throw new EngineError('BAD_METADATA', 'metadata does not match the info hash');
       this.metainfo = metainfo;
       this.fetcher = undefined;
-      await this.host.resumeStore.saveTorrentFile(this.infoHash, torrentFileBytes(info, metainfo.announceList)).catch(() => undefined);
+      await this.host.resumeStore
+        .saveTorrentFile(this.infoHash, torrentFileBytes(info, metainfo.announceList))
+        .catch(() => undefined);
       this.emit('metadata', metainfo);
       if (this.stopped) return;
       await this.prepare(false);
@@ -1008,7 +1096,8 @@ export class Torrent extends EventEmitter {
           else if (p.early.bitfield) this.onBitfield(p, p.early.bitfield);
           for (const i of p.early.haves) this.onHave(p, i);
           this.updateInterest(p);
-          if (this.picker!.haveCount() > 0) p.conn.send({ type: 'bitfield', bitfield: this.picker!.haveBitfield().toBuffer() });
+          if (this.picker!.haveCount() > 0)
+            p.conn.send({ type: 'bitfield', bitfield: this.picker!.haveBitfield().toBuffer() });
         });
         p.early = { haves: [] };
       }

@@ -100,7 +100,13 @@ export class TrackerAnnouncer extends EventEmitter {
         try {
           const res = await announce(
             entry.url,
-            { ...this.request(), event, key: this.key, trackerId: this.trackerId, numwant: event === 'stopped' ? 0 : 80 },
+            {
+              ...this.request(),
+              event,
+              key: this.key,
+              trackerId: this.trackerId,
+              numwant: event === 'stopped' ? 0 : 80,
+            },
             { timeoutMs },
           );
           if (res.trackerId) this.trackerId = res.trackerId;
@@ -109,7 +115,12 @@ export class TrackerAnnouncer extends EventEmitter {
           entry.info.leechers = res.incomplete;
           tier.splice(i, 1);
           tier.unshift(entry);
-          this.emit('result', { url: entry.url, ok: true, seeders: res.complete, leechers: res.incomplete });
+          this.emit('result', {
+            url: entry.url,
+            ok: true,
+            seeders: res.complete,
+            leechers: res.incomplete,
+          });
           if (res.peers.length > 0) this.emit('peers', res.peers as AnnouncePeer[]);
           return res.interval;
         } catch (err) {

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WireDecoder, encodeHandshake, encodeMessage } from '@swarmhub/wire';
 import { Session } from '../src/index.js';
-import { hashTorrentData, makeTorrent, tempDir, waitForDone, waitForEvent } from './support/fixtures.js';
+import {
+  hashTorrentData,
+  makeTorrent,
+  tempDir,
+  waitForDone,
+  waitForEvent,
+} from './support/fixtures.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -12,7 +18,9 @@ afterEach(async () => {
 });
 
 /** A peer that claims every piece and answers every request with random bytes. */
-async function startLiar(infoHash: Buffer): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
+async function startLiar(
+  infoHash: Buffer,
+): Promise<{ port: number; connections: () => number; close: () => Promise<void> }> {
   let connections = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -31,12 +39,21 @@ async function startLiar(infoHash: Buffer): Promise<{ port: number; connections:
       }
       for (const e of events) {
         if (e.type === 'handshake') {
-          socket.write(encodeHandshake({ infoHash, peerId: Buffer.from('-XX0001-liarliarliar'), fast: true }));
+          socket.write(
+            encodeHandshake({ infoHash, peerId: Buffer.from('-XX0001-liarliarliar'), fast: true }),
+          );
           socket.write(encodeMessage({ type: 'have-all' }));
         } else if (e.type === 'interested') {
           socket.write(encodeMessage({ type: 'unchoke' }));
         } else if (e.type === 'request') {
-          socket.write(encodeMessage({ type: 'piece', index: e.index, begin: e.begin, block: randomBytes(e.length) }));
+          socket.write(
+            encodeMessage({
+              type: 'piece',
+              index: e.index,
+              begin: e.begin,
+              block: randomBytes(e.length),
+            }),
+          );
         }
       }
     });
@@ -58,9 +75,17 @@ describe('a peer that sends corrupt data', () => {
     const { dir, cleanup } = await tempDir();
     cleanups.push(cleanup);
     const { metainfo } = await makeTorrent(path.join(dir, 'seed'), 'data.bin', { '': 2_000_000 });
-    const seeder = await Session.create({ resumeDir: path.join(dir, 'rs'), peerPort: 0, listenHost: '127.0.0.1' });
+    const seeder = await Session.create({
+      resumeDir: path.join(dir, 'rs'),
+      peerPort: 0,
+      listenHost: '127.0.0.1',
+    });
     cleanups.push(() => seeder.close());
-    const leecher = await Session.create({ resumeDir: path.join(dir, 'rl'), peerPort: 0, listenHost: '127.0.0.1' });
+    const leecher = await Session.create({
+      resumeDir: path.join(dir, 'rl'),
+      peerPort: 0,
+      listenHost: '127.0.0.1',
+    });
     cleanups.push(() => leecher.close());
     await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
     const liar = await startLiar(metainfo.infoHashBytes);
@@ -81,6 +106,8 @@ describe('a peer that sends corrupt data', () => {
     expect(hashFailures).toBeGreaterThanOrEqual(2);
     expect(liar.connections()).toBe(1);
     expect(torrent.peers().some((p) => p.port === liar.port)).toBe(false);
-    expect(await hashTorrentData(path.join(dir, 'out'), metainfo)).toEqual(await hashTorrentData(path.join(dir, 'seed'), metainfo));
+    expect(await hashTorrentData(path.join(dir, 'out'), metainfo)).toEqual(
+      await hashTorrentData(path.join(dir, 'seed'), metainfo),
+    );
   });
 });

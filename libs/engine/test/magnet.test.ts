@@ -2,7 +2,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { magnetFromMetainfo, parseMagnet, type Metainfo } from '@swarmhub/metainfo';
 import { ResumeStore, Session } from '../src/index.js';
-import { hashTorrentData, makeTorrent, tempDir, waitForDone, waitForEvent } from './support/fixtures.js';
+import {
+  hashTorrentData,
+  makeTorrent,
+  tempDir,
+  waitForDone,
+  waitForEvent,
+} from './support/fixtures.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -15,13 +21,24 @@ describe('magnet links (BEP 9 ut_metadata)', () => {
     cleanups.push(cleanup);
     // Many files make an info dictionary of several 16 KiB metadata pieces.
     const files: Record<string, number> = {};
-    for (let i = 0; i < 700; i++) files[`dir-${i % 7}/file-with-a-long-name-${i}.bin`] = 1000 + i * 37;
-    const { metainfo } = await makeTorrent(path.join(dir, 'seed'), 'many', files, { pieceLength: 16384 });
+    for (let i = 0; i < 700; i++)
+      files[`dir-${i % 7}/file-with-a-long-name-${i}.bin`] = 1000 + i * 37;
+    const { metainfo } = await makeTorrent(path.join(dir, 'seed'), 'many', files, {
+      pieceLength: 16384,
+    });
     expect(metainfo.info.length).toBeGreaterThan(2 * 16384);
 
-    const seeder = await Session.create({ resumeDir: path.join(dir, 'rs'), peerPort: 0, listenHost: '127.0.0.1' });
+    const seeder = await Session.create({
+      resumeDir: path.join(dir, 'rs'),
+      peerPort: 0,
+      listenHost: '127.0.0.1',
+    });
     cleanups.push(() => seeder.close());
-    const leecher = await Session.create({ resumeDir: path.join(dir, 'rl'), peerPort: 0, listenHost: '127.0.0.1' });
+    const leecher = await Session.create({
+      resumeDir: path.join(dir, 'rl'),
+      peerPort: 0,
+      listenHost: '127.0.0.1',
+    });
     cleanups.push(() => leecher.close());
     await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
 
@@ -36,7 +53,9 @@ describe('magnet links (BEP 9 ut_metadata)', () => {
     expect(fetched.info.equals(metainfo.info)).toBe(true);
     await waitForDone(torrent);
 
-    expect(await hashTorrentData(path.join(dir, 'out'), metainfo)).toEqual(await hashTorrentData(path.join(dir, 'seed'), metainfo));
+    expect(await hashTorrentData(path.join(dir, 'out'), metainfo)).toEqual(
+      await hashTorrentData(path.join(dir, 'seed'), metainfo),
+    );
     // The fetched metadata is kept as a .torrent for a restart.
     const saved = await new ResumeStore(path.join(dir, 'rl')).loadTorrentFile(metainfo.infoHash);
     expect(saved?.includes(metainfo.info)).toBe(true);

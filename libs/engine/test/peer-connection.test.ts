@@ -10,13 +10,22 @@ const theirId = Buffer.from('-XX0001-bbbbbbbbbbbb');
 /** Our PeerConnection on one end; a raw wire on the other that the test drives byte by byte. */
 function setup(options: { fast?: boolean } = {}) {
   const [ours, theirs] = duplexPair();
-  const conn = new PeerConnection({ stream: ours, address: '10.0.0.2', port: 6881, outgoing: true, peerId: ourId, infoHash });
+  const conn = new PeerConnection({
+    stream: ours,
+    address: '10.0.0.2',
+    port: 6881,
+    outgoing: true,
+    peerId: ourId,
+    infoHash,
+  });
   const decoder = new WireDecoder({ maxMessageLength: 1 << 20 });
   const received: ReturnType<WireDecoder['push']> = [];
   theirs.on('data', (c: Buffer) => received.push(...decoder.push(c)));
   const send = (m: Message) => theirs.write(encodeMessage(m));
   const handshake = () =>
-    theirs.write(encodeHandshake({ infoHash, peerId: theirId, extensions: true, fast: options.fast ?? true }));
+    theirs.write(
+      encodeHandshake({ infoHash, peerId: theirId, extensions: true, fast: options.fast ?? true }),
+    );
   return { conn, theirs, received, send, handshake };
 }
 
@@ -51,7 +60,9 @@ describe('PeerConnection over an in-memory pair', () => {
     const { conn, received, send, handshake } = setup();
     conn.sendHandshake(infoHash);
     handshake();
-    expect(conn.peerChoking && conn.amChoking && !conn.peerInterested && !conn.amInterested).toBe(true);
+    expect(conn.peerChoking && conn.amChoking && !conn.peerInterested && !conn.amInterested).toBe(
+      true,
+    );
     send({ type: 'unchoke' });
     send({ type: 'interested' });
     await tick();

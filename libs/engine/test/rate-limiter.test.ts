@@ -18,7 +18,7 @@ describe('TokenBucket', () => {
   });
 
   test('a torrent bucket charges the session bucket it hangs from', () => {
-    let now = 0;
+    const now = 0;
     const session = new TokenBucket(1000, undefined, () => now);
     const torrent = new TokenBucket(0, session, () => now);
     expect(torrent.limited).toBe(true);

@@ -9,7 +9,11 @@ afterEach(async () => {
 });
 
 async function session(root: string, name: string): Promise<Session> {
-  const s = await Session.create({ resumeDir: path.join(root, name, 'resume'), peerPort: 0, listenHost: '127.0.0.1' });
+  const s = await Session.create({
+    resumeDir: path.join(root, name, 'resume'),
+    peerPort: 0,
+    listenHost: '127.0.0.1',
+  });
   cleanups.push(() => s.close());
   return s;
 }

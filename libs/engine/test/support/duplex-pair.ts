@@ -2,8 +2,7 @@ import { Duplex } from 'node:stream';
 
 /** Two in-memory streams joined back to back, like the two ends of a TCP connection. */
 export function duplexPair(): [Duplex, Duplex] {
-  let a!: Duplex;
-  let b!: Duplex;
+  const ends: Duplex[] = [];
   const make = (other: () => Duplex) =>
     new Duplex({
       read() {},
@@ -16,7 +15,8 @@ export function duplexPair(): [Duplex, Duplex] {
         cb();
       },
     });
-  a = make(() => b);
-  b = make(() => a);
+  const a = make(() => ends[1]!);
+  const b = make(() => ends[0]!);
+  ends.push(a, b);
   return [a, b];
 }

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { createTorrent, type Metainfo } from '@swarmhub/metainfo';
 import type { Torrent } from '../../src/index.js';
 
-export async function tempDir(prefix = 'swarmhub-engine-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function tempDir(
+  prefix = 'swarmhub-engine-',
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -38,7 +40,9 @@ export async function makeTorrent(
 }
 
 export async function sha256File(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }
 
 /** SHA-256 of every file of the torrent under `saveDir`, in torrent order. */
