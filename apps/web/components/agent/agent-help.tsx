@@ -17,7 +17,9 @@ export function AgentHelp() {
           It prints a pairing link such as{' '}
           <code>http://localhost:3000/agent#agent=…&amp;token=…</code>. Open it in this browser. The
           token after <code>#</code> never leaves your browser: it is kept in this site&apos;s local
-          storage and removed from the address bar.
+          storage and removed from the address bar. It belongs to this site&apos;s exact address:{' '}
+          <code>localhost</code> and <code>127.0.0.1</code> count as two sites, so open the link at
+          the address you use.
         </li>
         <li>
           If this site is not at <code>http://localhost:3000</code>, start the agent with{' '}
