@@ -77,6 +77,16 @@ describe('peer-agent create', () => {
     expect(forced.code).toBe(0);
   });
 
+  test('warns on stderr when the torrent gets no tracker, and still writes it', async () => {
+    const out = join(tmp.dir, 'trackerless.torrent');
+    const r = await runCli(['create', join(tmp.dir, 'single.bin'), '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'peer-agent: warning: no --tracker given; the torrent lists no tracker\n',
+    );
+    expect(parseMetainfo(readFileSync(out)).announceList).toEqual([]);
+  });
+
   test.each<[string, string[], RegExp]>([
     ['a missing path', ['create', '/nonexistent/swarmhub/x'], /no such file or directory/],
     [

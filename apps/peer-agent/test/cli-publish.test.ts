@@ -253,7 +253,16 @@ describe('peer-agent create --publish', () => {
     const content = join(tmp.dir, 'other.bin');
     writeFileSync(content, Buffer.alloc(1000, 1));
     const out = join(tmp.dir, 'other.torrent');
-    const r = await runCli(['create', content, '--out', out, '--publish', base]);
+    const r = await runCli([
+      'create',
+      content,
+      '-t',
+      'http://127.0.0.1:6969/announce',
+      '--out',
+      out,
+      '--publish',
+      base,
+    ]);
     expect(expectOneLineError(r)).toBe(
       `peer-agent: wrote ${out}, but publishing failed: the tracker refused the torrent: private torrents are not accepted here`,
     );

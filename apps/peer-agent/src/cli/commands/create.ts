@@ -91,6 +91,13 @@ export function registerCreate(program: Command): void {
         throw new CliError(`cannot write ${out}: ${(err as Error).message}`);
       }
       process.stdout.write(formatSummary(metainfo, [['torrent file', out]]));
+      if (opts.tracker.length === 0) {
+        // Allowed (a magnet with trackers can still point at it), but
+        // peers of this system find each other only through trackers, so say so.
+        process.stderr.write(
+          'peer-agent: warning: no --tracker given; the torrent lists no tracker\n',
+        );
+      }
       if (publishTo !== undefined) {
         try {
           const published = await publishTorrent(publishTo, torrent, basename(out), {
