@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { ConfigError, loadAgentConfig, type AgentFlags } from '../../daemon/config.js';
-import { startAgent } from '../../daemon/agent-app.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -51,6 +50,8 @@ export function registerServe(program: Command): void {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;
       }
+      // Loaded here, not at the top: every other command would otherwise pay for Nest and the engine.
+      const { startAgent } = await import('../../daemon/agent-app.js');
       const agent = await startAgent(config, {
         log: (m) => process.stderr.write(`peer-agent: ${m}\n`),
       });
