@@ -1,0 +1,199 @@
+// The product's main flow, end to end, with every part as the process a user starts: the tracker
+// in its default `listed` mode, `peer-agent create --publish`, `peer-agent seed`, and
+// `peer-agent download` of the catalog's .torrent from a second agent.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { decode, type BDict } from '@swarmhub/bencode';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  binaryParam,
+  buildApps,
+  getJson,
+  hashTree,
+  peerAgent,
+  peerAgentRun,
+  startTracker,
+  tempDir,
+  until,
+  type Proc,
+  type RunningTracker,
+} from './support.js';
+
+interface TorrentDetail {
+  infoHash: string;
+  name: string;
+  seeders: number;
+  leechers: number;
+  completed: number;
+  fileCount: number;
+  totalSize: number;
+  files: { path: string; size: number }[];
+  magnet: string;
+  torrentUrl: string;
+}
+
+describe('share a directory through the tracker and download it with a second agent', () => {
+  let work: { dir: string; remove: () => Promise<void> };
+  let tracker: RunningTracker | undefined;
+  let seeder: Proc | undefined;
+  const started: Proc[] = [];
+
+  beforeAll(async () => {
+    await buildApps();
+    work = await tempDir('share');
+    tracker = await startTracker(path.join(work.dir, 'tracker', 'tracker.sqlite'));
+  });
+
+  afterAll(async () => {
+    for (const proc of started) await proc.stop('SIGKILL');
+    await tracker?.stop();
+    await work?.remove();
+  });
+
+  test('create --publish, seed, download from the catalog, identical bytes, completion and stop recorded', async () => {
+    const { url, announceUrl } = tracker!;
+    // Nested directories, a file that is not a multiple of the piece size, a one-byte file, an
+    // empty file and a name with a space and non-ASCII letters: pieces span file boundaries.
+    const share = path.join(work.dir, 'source', 'holiday photos');
+    mkdirSync(path.join(share, 'day 1', 'raw'), { recursive: true });
+    mkdirSync(path.join(share, 'day 2'), { recursive: true });
+    writeFileSync(path.join(share, 'day 1', 'raw', 'IMG_0001.bin'), randomBytes(2_500_000 + 7));
+    writeFileSync(path.join(share, 'day 1', 'notes.txt'), randomBytes(40_001));
+    writeFileSync(path.join(share, 'day 2', 'café menu.txt'), randomBytes(1));
+    writeFileSync(path.join(share, 'day 2', 'empty.log'), Buffer.alloc(0));
+    writeFileSync(path.join(share, 'README'), randomBytes(16_384));
+    const torrentFile = path.join(work.dir, 'holiday.torrent');
+
+    const created = await peerAgentRun([
+      'create',
+      share,
+      '--tracker',
+      announceUrl,
+      '--out',
+      torrentFile,
+      '--publish',
+      url,
+      '--title',
+      'Holiday photos',
+      '--category',
+      'photos',
+      '--tags',
+      'summer,family',
+    ]);
+    const infoHash = /info hash:\s+([0-9a-f]{40})/.exec(created)?.[1];
+    expect(infoHash, created).toBeDefined();
+    expect(created).toContain(`published: ${url}/api/v1/torrents/${infoHash}`);
+
+    const listed = await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`);
+    expect(listed).toMatchObject({
+      infoHash,
+      name: 'holiday photos',
+      fileCount: 5,
+      totalSize: 2_500_007 + 40_001 + 1 + 0 + 16_384,
+      seeders: 0,
+      completed: 0,
+    });
+    expect(listed.files.some((f) => f.path.endsWith('day 2/café menu.txt') && f.size === 1)).toBe(
+      true,
+    );
+    const search = await getJson<{ items: { infoHash: string }[] }>(
+      `${url}/api/v1/torrents?q=${encodeURIComponent('menu')}`,
+    );
+    expect(search.items.map((t) => t.infoHash)).toContain(infoHash);
+
+    seeder = peerAgent([
+      'seed',
+      torrentFile,
+      share,
+      '--data-dir',
+      path.join(work.dir, 'seeder-data'),
+      '--peer-port',
+      '0',
+      '--listen-host',
+      '127.0.0.1',
+    ]);
+    started.push(seeder);
+    await seeder.waitFor(/seeding .* on port \d+/);
+    // The downloader can only find the seeder through the tracker, so wait until it is listed.
+    await until(
+      async () =>
+        (await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).seeders === 1,
+      'the seeder to be counted by the tracker',
+    );
+
+    // What a user does on another machine: fetch the catalog's .torrent, then download it.
+    const catalogTorrent = await fetch(`${url}${listed.torrentUrl}`);
+    expect(catalogTorrent.status).toBe(200);
+    expect(catalogTorrent.headers.get('content-type')).toContain('application/x-bittorrent');
+    const downloadedTorrent = path.join(work.dir, 'from-catalog.torrent');
+    await writeFile(downloadedTorrent, Buffer.from(await catalogTorrent.arrayBuffer()));
+    const out = path.join(work.dir, 'downloads');
+    const downloadOutput = await peerAgentRun([
+      'download',
+      downloadedTorrent,
+      '--out',
+      out,
+      '--data-dir',
+      path.join(work.dir, 'downloader-data'),
+      '--peer-port',
+      '0',
+      '--listen-host',
+      '127.0.0.1',
+    ]);
+    expect(downloadOutput).toMatch(/complete: holiday photos verified in/);
+    expect(downloadOutput).toMatch(/session: downloaded \d+ bytes/);
+
+    const original = await hashTree(path.join(work.dir, 'source'));
+    expect(Object.keys(original)).toHaveLength(5);
+    expect(await hashTree(out)).toEqual(original);
+
+    // The downloader announced `completed` and then `stopped` when it exited.
+    const afterDownload = await until(async () => {
+      const detail = await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`);
+      return detail.completed >= 1 && detail.leechers === 0 ? detail : undefined;
+    }, 'the completion to be recorded');
+    expect(afterDownload.completed).toBe(1);
+    expect(afterDownload.seeders).toBe(1);
+
+    for (const bucket of ['hour', 'day']) {
+      const completions = await getJson<{
+        bucket: string;
+        points: { at: string; count: number }[];
+      }>(`${url}/api/v1/torrents/${infoHash}/completions?bucket=${bucket}`);
+      expect(completions.bucket).toBe(bucket);
+      expect(completions.points.reduce((sum, p) => sum + p.count, 0)).toBe(1);
+      expect(Number.isNaN(Date.parse(completions.points[0]!.at))).toBe(false);
+    }
+
+    const scrapeUrl = `${url}/scrape?info_hash=${binaryParam(Buffer.from(infoHash!, 'hex'))}`;
+    const scrape = async () => {
+      const res = await fetch(scrapeUrl);
+      const files = (decode(Buffer.from(await res.arrayBuffer())) as BDict).files as BDict;
+      return files[Buffer.from(infoHash!, 'hex').toString('latin1')] as BDict;
+    };
+    expect(await scrape()).toEqual({ complete: 1, downloaded: 1, incomplete: 0 });
+
+    const stats = await getJson<{ completions: number; seeders: number }>(`${url}/api/v1/stats`);
+    expect(stats).toMatchObject({ completions: 1, seeders: 1 });
+
+    // Ctrl-C of the seeder: it announces `stopped` and the tracker drops it at once (well before
+    // the two intervals plus grace after which a silent peer would expire).
+    await seeder.stop('SIGINT');
+    expect(seeder.exitCode, seeder.output).toBe(0);
+    const summary = /session: downloaded (\d+) bytes, uploaded (\d+) bytes/.exec(seeder.output);
+    expect(summary, seeder.output).not.toBeNull();
+    expect(Number(summary![2])).toBeGreaterThanOrEqual(listed.totalSize);
+    await until(
+      async () => {
+        const detail = await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`);
+        return detail.seeders === 0 && detail.leechers === 0;
+      },
+      'the tracker to drop the stopped seeder',
+      15_000,
+    );
+    expect(await scrape()).toEqual({ complete: 0, downloaded: 1, incomplete: 0 });
+    expect((await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).completed).toBe(1);
+  });
+});
