@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { TorrentDetailView } from '../../../components/torrent/torrent-detail-view';
 import { TrackerUnavailable } from '../../../components/catalog/tracker-unavailable';
 import {
@@ -13,10 +14,13 @@ import {
 
 type Props = { params: Promise<{ infoHash: string }> };
 
+// The metadata and the page need the same record: one request to the tracker per page view.
+const loadTorrent = cache(getTorrent);
+
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { infoHash } = await params;
   try {
-    const torrent = await getTorrent(infoHash.toLowerCase());
+    const torrent = await loadTorrent(infoHash.toLowerCase());
     return { title: torrent ? torrent.title || torrent.name : 'Torrent not found' };
   } catch {
     return { title: 'Torrent' };
@@ -27,7 +31,7 @@ export default async function TorrentPage({ params }: Props) {
   const infoHash = (await params).infoHash.toLowerCase();
   if (!isInfoHash(infoHash)) notFound();
   try {
-    const torrent = await getTorrent(infoHash);
+    const torrent = await loadTorrent(infoHash);
     if (!torrent) notFound();
     // A young torrent reads best by the hour, an older one by the day.
     const ageMs = Date.now() - Date.parse(torrent.uploadedAt);
