@@ -9,15 +9,14 @@ import {
   Bitfield,
   allowedFastSet,
   clientFromPeerId,
-  decodeMetadataMessage,
-  encodeMetadataMessage,
   type ExtendedHandshake,
   type Message,
 } from '@swarmhub/wire';
+import { BlockServer } from './block-server.js';
 import { Choker } from './choker.js';
 import { EngineError } from './errors.js';
 import { HashFailureTracker } from './hash-failure-tracker.js';
-import { METADATA_PIECE_SIZE, MetadataFetcher } from './metadata-fetcher.js';
+import { MetadataExchange, OUR_UT_METADATA_ID } from './metadata-exchange.js';
 import { PeerConnection, type BlockRef } from './peer-connection.js';
 import { BufferPool } from './buffer-pool.js';
 import { PieceCache } from './piece-cache.js';
@@ -26,7 +25,9 @@ import { RateMeter } from './rate-meter.js';
 import type { ResumeStore } from './resume/index.js';
 import { FileStorage, checkAll, type Storage } from './storage/index.js';
 import { torrentFileBytes } from './torrent-file.js';
+import { ResumeWriter } from './resume-writer.js';
 import { TrackerAnnouncer } from './tracker-announcer.js';
+import { banKeyFor, banKeyOf, newTorrentPeer, type TorrentPeer } from './torrent-peer.js';
 import type {
   FileInfo,
   PeerInfo,
@@ -58,21 +59,6 @@ export interface TorrentInput {
   skipCheck?: boolean;
 }
 
-interface Peer {
-  conn: PeerConnection;
-  key: string;
-  banKey: string;
-  ready: boolean;
-  has: Bitfield | 'all' | null;
-  hasCount: number;
-  /** What the peer announced before we had the metadata to size a bitfield. */
-  early: { bitfield?: Buffer; all?: boolean; haves: number[] };
-  uploadQueue: BlockRef[];
-  pumping: boolean;
-  allowedFastGiven: Set<number>;
-  utMetadataId?: number;
-}
-
 interface Assembly {
   buffer: Buffer;
   senders: (string | undefined)[];
@@ -86,10 +72,7 @@ interface Candidate {
   connected: boolean;
 }
 
-const OUR_UT_METADATA_ID = 3;
 const BLOCK_SIZE = 16384;
-const MAX_BLOCK_REQUEST = 128 * 1024;
-const MAX_UPLOAD_QUEUE = 2000;
 const REQUEST_TIMEOUT_MS = 20_000;
 const ENDGAME_REQUEST_TIMEOUT_MS = 5_000;
 const RESUME_SAVE_INTERVAL_MS = 4_000;
@@ -115,12 +98,14 @@ export class Torrent extends EventEmitter {
   private picker?: PiecePicker;
   private pieceCache?: PieceCache;
   private bufferPool?: BufferPool;
-  private readonly connections = new Map<string, Peer>();
+  private readonly connections = new Map<string, TorrentPeer>();
   private readonly candidates = new Map<string, Candidate>();
   private readonly assemblies = new Map<number, Assembly>();
   private readonly failures = new HashFailureTracker(BLOCK_SIZE);
   private readonly choker = new Choker();
-  private fetcher?: MetadataFetcher;
+  private readonly metadataExchange: MetadataExchange;
+  private readonly blockServer: BlockServer;
+  private readonly resumeWriter: ResumeWriter;
   private announcer?: TrackerAnnouncer;
   private readonly magnet?: Magnet;
   private readonly uploadLimiter: TokenBucket;
@@ -134,11 +119,8 @@ export class Torrent extends EventEmitter {
   sessionDownloaded = 0;
   sessionUploaded = 0;
   private pendingWriteBytes = 0;
-  private resumeDirty = false;
-  private savingResume?: Promise<void>;
   private timer?: NodeJS.Timeout;
   private lastChokeAt = 0;
-  private lastResumeSaveAt = 0;
   private chokeScheduled = false;
   private stopped = false;
   private completedThisSession = false;
@@ -158,6 +140,40 @@ export class Torrent extends EventEmitter {
     this.uploadLimiter = new TokenBucket(0, host.uploadLimiter);
     this.downloadLimiter = new TokenBucket(0, host.downloadLimiter);
     this.state = input.paused ? 'paused' : this.metainfo ? 'checking' : 'metadata';
+    this.metadataExchange = new MetadataExchange(hashBytes, !this.metainfo);
+    this.blockServer = new BlockServer({
+      pieceCache: () => this.pieceCache,
+      pieceSize: (i) => {
+        const m = this.metainfo;
+        return m && Number.isInteger(i) && i >= 0 && i < m.pieceCount ? pieceSize(m, i) : undefined;
+      },
+      have: (i) => this.picker?.have(i) ?? false,
+      limiter: this.uploadLimiter,
+      onSent: (bytes) => {
+        this.sessionUploaded += bytes;
+        this.uploadMeter.add(bytes);
+      },
+      onError: (err) =>
+        this.fail(new EngineError('STORAGE', `cannot read data to serve: ${err.message}`)),
+    });
+    this.resumeWriter = new ResumeWriter(
+      host.resumeStore,
+      () =>
+        this.picker && this.storage && this.metainfo
+          ? {
+              storage: this.storage,
+              data: {
+                infoHash: this.infoHash,
+                bitfield: this.picker.haveBitfield().toBuffer(),
+                pieceCount: this.metainfo.pieceCount,
+                uploaded: this.previousUploaded + this.sessionUploaded,
+                downloaded: this.previousDownloaded + this.sessionDownloaded,
+                savedAt: new Date().toISOString(),
+              },
+            }
+          : undefined,
+      RESUME_SAVE_INTERVAL_MS,
+    );
   }
 
   /** Called once by the session after construction. */
@@ -170,8 +186,6 @@ export class Torrent extends EventEmitter {
         )
         .catch(() => undefined);
       await this.prepare(input.skipCheck ?? false);
-    } else {
-      this.fetcher = new MetadataFetcher(this.infoHashBytes);
     }
     this.createAnnouncer();
     if (input.paused) {
@@ -427,7 +441,7 @@ export class Torrent extends EventEmitter {
     this.picker = picker;
     this.assemblies.clear();
     this.pieceCache?.clear();
-    this.resumeDirty = true;
+    this.resumeWriter.markDirty();
     await this.flushResume();
   }
 
@@ -490,16 +504,10 @@ export class Torrent extends EventEmitter {
     }
     if (now - this.lastChokeAt >= CHOKE_INTERVAL_MS) this.rechoke();
     this.connectMore();
-    this.requestMetadata();
+    if (this.metadataExchange.fetching)
+      for (const p of this.connections.values()) this.metadataExchange.requestFrom(p);
     this.fillAll();
-    if (
-      this.resumeDirty &&
-      !this.savingResume &&
-      now - this.lastResumeSaveAt >= RESUME_SAVE_INTERVAL_MS
-    ) {
-      this.lastResumeSaveAt = now;
-      void this.flushResume().catch((err: Error) => this.fail(err));
-    }
+    if (this.resumeWriter.due(now)) void this.flushResume().catch((err: Error) => this.fail(err));
   }
 
   // ---------------------------------------------------------------- connections
@@ -549,7 +557,7 @@ export class Torrent extends EventEmitter {
     });
   }
 
-  private hasPeerId(id: Buffer | undefined, except?: Peer): boolean {
+  private hasPeerId(id: Buffer | undefined, except?: TorrentPeer): boolean {
     if (!id) return false;
     for (const p of this.connections.values()) {
       if (p !== except && p.ready && p.conn.remotePeerId?.equals(id)) return true;
@@ -558,30 +566,11 @@ export class Torrent extends EventEmitter {
   }
 
   private isBannedConn(conn: PeerConnection): boolean {
-    return this.failures.isBanned(this.banKeyOf(conn));
+    return this.failures.isBanned(banKeyOf(conn));
   }
 
-  private banKeyOf(conn: PeerConnection): string {
-    // On loopback every peer shares an address: ban the listening port (outgoing) or the peer id.
-    if (conn.outgoing) return banKeyFor(conn.address, conn.port);
-    if (isLoopback(conn.address))
-      return `${conn.address}#${conn.remotePeerId?.toString('hex') ?? ''}`;
-    return conn.address;
-  }
-
-  private track(conn: PeerConnection): Peer {
-    const peer: Peer = {
-      conn,
-      key: `${conn.address}:${conn.port}:${conn.outgoing ? 'o' : 'i'}`,
-      banKey: '',
-      ready: false,
-      has: null,
-      hasCount: 0,
-      early: { haves: [] },
-      uploadQueue: [],
-      pumping: false,
-      allowedFastGiven: new Set(),
-    };
+  private track(conn: PeerConnection): TorrentPeer {
+    const peer = newTorrentPeer(conn);
     this.connections.set(peer.key, peer);
     conn.on('message', (m: Message) => this.guard(peer, () => this.onMessage(peer, m)));
     conn.on('block', (index: number, begin: number, data: Buffer) =>
@@ -592,14 +581,14 @@ export class Torrent extends EventEmitter {
       this.fillAll();
     });
     conn.on('extended-handshake', (h: ExtendedHandshake) =>
-      this.guard(peer, () => this.onExtendedHandshake(peer, h)),
+      this.guard(peer, () => this.metadataExchange.onExtendedHandshake(peer, h)),
     );
     conn.once('close', () => this.onPeerClosed(peer));
     return peer;
   }
 
   /** A misbehaving peer is dropped; our own bugs surface as a torrent error instead of a crash. */
-  private guard(peer: Peer, fn: () => void): void {
+  private guard(peer: TorrentPeer, fn: () => void): void {
     try {
       fn();
     } catch (err) {
@@ -607,10 +596,10 @@ export class Torrent extends EventEmitter {
     }
   }
 
-  private onPeerReady(peer: Peer): void {
+  private onPeerReady(peer: TorrentPeer): void {
     const conn = peer.conn;
     peer.ready = true;
-    peer.banKey = this.banKeyOf(conn);
+    peer.banKey = banKeyOf(conn);
     if (this.failures.isBanned(peer.banKey)) return conn.close('banned');
     const m = this.metainfo;
     if (m && this.picker) {
@@ -644,14 +633,14 @@ export class Torrent extends EventEmitter {
     }
   }
 
-  private onPeerClosed(peer: Peer): void {
+  private onPeerClosed(peer: TorrentPeer): void {
     if (this.connections.get(peer.key) === peer) this.connections.delete(peer.key);
     if (this.picker) {
       this.picker.releasePeer(peer.key);
       if (peer.has === 'all') this.picker.decAvailability('all');
       else if (peer.has && peer.hasCount > 0) this.picker.decAvailability(peer.has);
     }
-    this.fetcher?.peerGone(peer.key);
+    this.metadataExchange.peerGone(peer);
     peer.uploadQueue.length = 0;
     if (!this.isActive()) return;
     if (!peer.conn.amChoking) this.scheduleRechoke();
@@ -660,7 +649,7 @@ export class Torrent extends EventEmitter {
 
   // ---------------------------------------------------------------- messages
 
-  private onMessage(peer: Peer, m: Message): void {
+  private onMessage(peer: TorrentPeer, m: Message): void {
     switch (m.type) {
       case 'bitfield':
         return this.onBitfield(peer, m.bitfield);
@@ -680,15 +669,9 @@ export class Torrent extends EventEmitter {
       case 'not-interested':
         return this.scheduleRechoke();
       case 'request':
-        return this.onRequest(peer, m);
-      case 'cancel': {
-        const q = peer.uploadQueue;
-        const i = q.findIndex(
-          (r) => r.index === m.index && r.begin === m.begin && r.length === m.length,
-        );
-        if (i >= 0) q.splice(i, 1);
-        return;
-      }
+        return this.blockServer.request(peer, m);
+      case 'cancel':
+        return this.blockServer.cancel(peer, m);
       case 'extended':
         if (m.id === OUR_UT_METADATA_ID) this.onMetadataMessage(peer, m.payload);
         return;
@@ -697,7 +680,7 @@ export class Torrent extends EventEmitter {
     }
   }
 
-  private onBitfield(peer: Peer, raw: Buffer): void {
+  private onBitfield(peer: TorrentPeer, raw: Buffer): void {
     if (!this.picker || !this.metainfo) {
       peer.early.bitfield = Buffer.from(raw);
       return;
@@ -711,7 +694,7 @@ export class Torrent extends EventEmitter {
     this.afterAvailabilityChange(peer);
   }
 
-  private onHave(peer: Peer, index: number): void {
+  private onHave(peer: TorrentPeer, index: number): void {
     if (!this.picker || !this.metainfo) {
       if (peer.early.haves.length < 100_000) peer.early.haves.push(index);
       return;
@@ -726,7 +709,7 @@ export class Torrent extends EventEmitter {
     this.afterAvailabilityChange(peer, true);
   }
 
-  private onHaveAll(peer: Peer): void {
+  private onHaveAll(peer: TorrentPeer): void {
     if (!this.picker || !this.metainfo) {
       peer.early.all = true;
       return;
@@ -739,7 +722,7 @@ export class Torrent extends EventEmitter {
     this.afterAvailabilityChange(peer);
   }
 
-  private afterAvailabilityChange(peer: Peer, interestKnown = false): void {
+  private afterAvailabilityChange(peer: TorrentPeer, interestKnown = false): void {
     if (this.state === 'seeding' && this.isSeed(peer)) {
       peer.conn.close('both seeds');
       return;
@@ -748,13 +731,13 @@ export class Torrent extends EventEmitter {
     this.fillRequests(peer);
   }
 
-  private isSeed(peer: Peer): boolean {
+  private isSeed(peer: TorrentPeer): boolean {
     const count = this.metainfo?.pieceCount;
     return peer.has === 'all' || (count !== undefined && count > 0 && peer.hasCount === count);
   }
 
   /** Interested exactly when the peer has a piece we lack. */
-  private updateInterest(peer: Peer): void {
+  private updateInterest(peer: TorrentPeer): void {
     if (!this.picker || !peer.has) return;
     let wants = false;
     if (!this.picker.isComplete()) {
@@ -780,7 +763,7 @@ export class Torrent extends EventEmitter {
     for (const p of this.connections.values()) this.fillRequests(p);
   }
 
-  private fillRequests(peer: Peer): void {
+  private fillRequests(peer: TorrentPeer): void {
     const picker = this.picker;
     const conn = peer.conn;
     if (!picker || this.state !== 'downloading' || !peer.ready || !peer.has || conn.closed) return;
@@ -809,7 +792,7 @@ export class Torrent extends EventEmitter {
       this.updateInterest(peer);
   }
 
-  private onBlock(peer: Peer, index: number, begin: number, data: Buffer): void {
+  private onBlock(peer: TorrentPeer, index: number, begin: number, data: Buffer): void {
     const picker = this.picker;
     const m = this.metainfo;
     if (!picker || !m) return;
@@ -859,7 +842,7 @@ export class Torrent extends EventEmitter {
         this.bufferPool?.give(asm.buffer);
         if (this.picker !== picker || this.stopped) return;
         picker.pieceVerified(index);
-        this.resumeDirty = true;
+        this.resumeWriter.markDirty();
         for (const p of this.connections.values()) {
           if (!p.ready) continue;
           if (p.has !== 'all' && !(p.has && p.has.get(index))) p.conn.send({ type: 'have', index });
@@ -891,7 +874,7 @@ export class Torrent extends EventEmitter {
       if (this.isSeed(p)) p.conn.close('both seeds');
       else if (p.conn.amInterested) p.conn.send({ type: 'not-interested' });
     }
-    this.resumeDirty = true;
+    this.resumeWriter.markDirty();
     void this.flushResume().then(
       () => this.emit('done'),
       (err: Error) => this.fail(err),
@@ -903,60 +886,6 @@ export class Torrent extends EventEmitter {
   }
 
   // ---------------------------------------------------------------- uploading
-
-  private onRequest(peer: Peer, r: { index: number; begin: number; length: number }): void {
-    const conn = peer.conn;
-    const m = this.metainfo;
-    const valid =
-      !!m &&
-      !!this.picker &&
-      r.index >= 0 &&
-      r.index < m.pieceCount &&
-      r.length > 0 &&
-      r.length <= MAX_BLOCK_REQUEST &&
-      r.begin >= 0 &&
-      r.begin + r.length <= pieceSize(m, r.index) &&
-      this.picker.have(r.index);
-    const allowed = !conn.amChoking || peer.allowedFastGiven.has(r.index);
-    if (!valid || !allowed || peer.uploadQueue.length >= MAX_UPLOAD_QUEUE) {
-      if (conn.supportsFast)
-        conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
-      return;
-    }
-    peer.uploadQueue.push({ index: r.index, begin: r.begin, length: r.length });
-    if (!peer.pumping) void this.pump(peer);
-  }
-
-  /** Serves a peer's queue one block at a time, waiting for the socket and the rate limit, never blocking others. */
-  private async pump(peer: Peer): Promise<void> {
-    peer.pumping = true;
-    const conn = peer.conn;
-    try {
-      while (peer.uploadQueue.length > 0 && !conn.closed) {
-        if (conn.congested) {
-          await waitForDrain(conn);
-          continue;
-        }
-        const wait = this.uploadLimiter.delay();
-        if (wait > 0) {
-          await sleep(wait);
-          continue;
-        }
-        const r = peer.uploadQueue.shift()!;
-        const data = await this.pieceCache!.read(r.index, r.begin, r.length);
-        if (conn.closed) break;
-        if (conn.amChoking && !peer.allowedFastGiven.has(r.index)) continue;
-        conn.send({ type: 'piece', index: r.index, begin: r.begin, block: data });
-        this.uploadLimiter.take(r.length);
-        this.sessionUploaded += r.length;
-        this.uploadMeter.add(r.length);
-      }
-    } catch (err) {
-      this.fail(new EngineError('STORAGE', `cannot read data to serve: ${(err as Error).message}`));
-    } finally {
-      peer.pumping = false;
-    }
-  }
 
   private scheduleRechoke(): void {
     if (this.chokeScheduled) return;
@@ -986,84 +915,17 @@ export class Torrent extends EventEmitter {
         if (conn.amChoking) conn.send({ type: 'unchoke' });
       } else if (!conn.amChoking) {
         conn.send({ type: 'choke' });
-        const kept = p.uploadQueue.filter((r) => p.allowedFastGiven.has(r.index));
-        if (conn.supportsFast) {
-          for (const r of p.uploadQueue) {
-            if (!p.allowedFastGiven.has(r.index))
-              conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
-          }
-        }
-        p.uploadQueue = kept;
+        this.blockServer.choked(p);
       }
     }
   }
 
   // ---------------------------------------------------------------- metadata (BEP 9)
 
-  private onExtendedHandshake(peer: Peer, h: ExtendedHandshake): void {
-    const id = h.m?.ut_metadata;
-    peer.utMetadataId = typeof id === 'number' && id > 0 ? id : undefined;
-    if (this.fetcher && peer.utMetadataId && h.metadataSize !== undefined) {
-      this.fetcher.offerSize(h.metadataSize);
-      this.requestMetadataFrom(peer);
-    }
-  }
-
-  private requestMetadata(): void {
-    if (!this.fetcher || this.metainfo) return;
-    for (const p of this.connections.values()) this.requestMetadataFrom(p);
-  }
-
-  private requestMetadataFrom(peer: Peer): void {
-    if (!this.fetcher || this.metainfo || !peer.utMetadataId || peer.conn.closed) return;
-    const piece = this.fetcher.nextRequest(peer.key);
-    if (piece === undefined) return;
-    peer.conn.send({
-      type: 'extended',
-      id: peer.utMetadataId,
-      payload: encodeMetadataMessage({ msgType: 0, piece }),
-    });
-  }
-
-  private onMetadataMessage(peer: Peer, payload: Buffer): void {
-    const msg = decodeMetadataMessage(payload);
-    if (msg.msgType === 0) {
-      const info = this.metainfo?.info;
-      if (!peer.utMetadataId) return;
-      const begin = msg.piece * METADATA_PIECE_SIZE;
-      if (!info || begin < 0 || begin >= info.length) {
-        peer.conn.send({
-          type: 'extended',
-          id: peer.utMetadataId,
-          payload: encodeMetadataMessage({ msgType: 2, piece: msg.piece }),
-        });
-        return;
-      }
-      const data = info.subarray(begin, Math.min(info.length, begin + METADATA_PIECE_SIZE));
-      peer.conn.send({
-        type: 'extended',
-        id: peer.utMetadataId,
-        payload: encodeMetadataMessage({
-          msgType: 1,
-          piece: msg.piece,
-          totalSize: info.length,
-          data,
-        }),
-      });
-      return;
-    }
-    if (!this.fetcher || this.metainfo) return;
-    if (msg.msgType === 2) {
-      this.fetcher.rejected(msg.piece);
-      return;
-    }
-    const result = this.fetcher.received(msg.piece, msg.totalSize, msg.data);
-    if (result === 'bad') {
-      this.emit('metadata-failure');
-      return;
-    }
-    if (result) void this.onMetadata(result);
-    else this.requestMetadataFrom(peer);
+  private onMetadataMessage(peer: TorrentPeer, payload: Buffer): void {
+    const result = this.metadataExchange.onMessage(peer, payload, this.metainfo?.info);
+    if (result === 'bad') this.emit('metadata-failure');
+    else if (result && !this.metainfo) void this.onMetadata(result);
   }
 
   private async onMetadata(info: Buffer): Promise<void> {
@@ -1077,7 +939,7 @@ export class Torrent extends EventEmitter {
       if (metainfo.infoHash !== this.infoHash)
         throw new EngineError('BAD_METADATA', 'metadata does not match the info hash');
       this.metainfo = metainfo;
-      this.fetcher = undefined;
+      this.metadataExchange.finished();
       await this.host.resumeStore
         .saveTorrentFile(this.infoHash, torrentFileBytes(info, metainfo.announceList))
         .catch(() => undefined);
@@ -1096,8 +958,9 @@ export class Torrent extends EventEmitter {
           else if (p.early.bitfield) this.onBitfield(p, p.early.bitfield);
           for (const i of p.early.haves) this.onHave(p, i);
           this.updateInterest(p);
-          if (this.picker!.haveCount() > 0)
-            p.conn.send({ type: 'bitfield', bitfield: this.picker!.haveBitfield().toBuffer() });
+          // A bitfield may only follow the handshake: what we already hold goes out as haves.
+          for (let i = 0; i < metainfo.pieceCount; i++)
+            if (this.picker!.have(i)) p.conn.send({ type: 'have', index: i });
         });
         p.early = { haves: [] };
       }
@@ -1110,55 +973,7 @@ export class Torrent extends EventEmitter {
 
   // ---------------------------------------------------------------- resume
 
-  /** Makes written pieces durable, then records them; saves never overlap. */
-  private async flushResume(): Promise<void> {
-    while (this.savingResume) await this.savingResume;
-    if (!this.resumeDirty || !this.picker || !this.storage || !this.metainfo) return;
-    this.resumeDirty = false;
-    const picker = this.picker;
-    const bitfield = picker.haveBitfield().toBuffer();
-    this.savingResume = (async () => {
-      await this.storage!.sync();
-      await this.host.resumeStore.save({
-        infoHash: this.infoHash,
-        bitfield,
-        pieceCount: this.metainfo!.pieceCount,
-        uploaded: this.previousUploaded + this.sessionUploaded,
-        downloaded: this.previousDownloaded + this.sessionDownloaded,
-        savedAt: new Date().toISOString(),
-      });
-    })();
-    try {
-      await this.savingResume;
-    } catch (err) {
-      this.resumeDirty = true;
-      throw err;
-    } finally {
-      this.savingResume = undefined;
-    }
+  private flushResume(): Promise<void> {
+    return this.resumeWriter.flush();
   }
-}
-
-function banKeyFor(ip: string, port: number): string {
-  return isLoopback(ip) ? `${ip}:${port}` : ip;
-}
-
-function isLoopback(ip: string): boolean {
-  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
-}
-
-function waitForDrain(conn: PeerConnection): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      conn.stream.off('drain', done);
-      conn.off('close', done);
-      resolve();
-    };
-    conn.stream.on('drain', done);
-    conn.on('close', done);
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,0 +1,55 @@
+import type { Bitfield } from '@swarmhub/wire';
+import type { BlockRef, PeerConnection } from './peer-connection.js';
+
+/** What a torrent keeps about one connected peer. */
+export interface TorrentPeer {
+  conn: PeerConnection;
+  /** Unique per connection: the picker's opaque peer id. */
+  key: string;
+  /** Who gets banned for corrupt data (see banKeyOf). */
+  banKey: string;
+  ready: boolean;
+  has: Bitfield | 'all' | null;
+  hasCount: number;
+  /** What the peer announced before we had the metadata to size a bitfield. */
+  early: { bitfield?: Buffer; all?: boolean; haves: number[] };
+  uploadQueue: BlockRef[];
+  pumping: boolean;
+  allowedFastGiven: Set<number>;
+  utMetadataId?: number;
+}
+
+export function newTorrentPeer(conn: PeerConnection): TorrentPeer {
+  return {
+    conn,
+    key: `${conn.address}:${conn.port}:${conn.outgoing ? 'o' : 'i'}`,
+    banKey: '',
+    ready: false,
+    has: null,
+    hasCount: 0,
+    early: { haves: [] },
+    uploadQueue: [],
+    pumping: false,
+    allowedFastGiven: new Set(),
+  };
+}
+
+export function isLoopback(ip: string): boolean {
+  return ip.startsWith('127.') || ip === '::1' || ip.startsWith('::ffff:127.');
+}
+
+/** Outgoing peers are known by address and listening port. */
+export function banKeyFor(ip: string, port: number): string {
+  return isLoopback(ip) ? `${ip}:${port}` : ip;
+}
+
+/**
+ * A ban covers the address. On loopback every peer shares one address, so there it covers the
+ * listening port (outgoing) or the peer id (incoming) instead.
+ */
+export function banKeyOf(conn: PeerConnection): string {
+  if (conn.outgoing) return banKeyFor(conn.address, conn.port);
+  if (isLoopback(conn.address))
+    return `${conn.address}#${conn.remotePeerId?.toString('hex') ?? ''}`;
+  return conn.address;
+}
