@@ -120,6 +120,8 @@ export async function createTorrent(
     );
   });
   const name = basename(root);
+  if (name === '')
+    throw new MetainfoError('BAD_FILE_NAME', `${path} has no name to give the torrent`);
   checkName(name, root);
   const tiers = normaliseTiers(options.trackers);
   if (options.pieceLength !== undefined) checkPieceLength(options.pieceLength);
@@ -129,7 +131,10 @@ export async function createTorrent(
     rootStat.isDirectory() || (rootStat.isSymbolicLink() && (await stat(root)).isDirectory());
   if (isDirectory) {
     files = [];
-    await walk(root, [], files);
+    await walk(root, [], files).catch((err: NodeJS.ErrnoException) => {
+      if (err instanceof MetainfoError) throw err;
+      throw new MetainfoError('READ_FAILED', `cannot read ${path}: ${err.message}`);
+    });
     files.sort((a, b) => compareComponents(a.components, b.components));
     if (files.length === 0) throw new MetainfoError('EMPTY', `${path} holds no files`);
   } else {

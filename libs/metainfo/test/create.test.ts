@@ -183,6 +183,10 @@ describe('createTorrent', () => {
     expect(err.message).toMatch(/file name is not valid UTF-8/);
   });
 
+  test('the file system root has no name to give a torrent', async () => {
+    expect((await rejection(createTorrent('/'))).code).toBe('BAD_FILE_NAME');
+  });
+
   test('symlinked files are followed, symlinked directories are not', async () => {
     const root = join(tmp.dir, 'links');
     mkdirSync(join(root, 'real'), { recursive: true });
