@@ -63,7 +63,7 @@ test('create and publish to the catalog, then download by the catalog URL throug
     title: 'An album',
     description: 'made by the agent test',
     category: 'music',
-    tags: ['test', 'agent'],
+    tags: 'test, agent',
   });
   expect(created.published?.url).toBe(`${tracker.url}/api/v1/torrents/${created.infoHash}`);
 

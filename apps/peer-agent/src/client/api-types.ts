@@ -98,7 +98,8 @@ export interface CreateTorrentRequest {
   title?: string;
   description?: string;
   category?: string;
-  tags?: string[];
+  /** A list, or one comma-separated string. */
+  tags?: string[] | string;
   private?: boolean;
   comment?: string;
   pieceLength?: number;

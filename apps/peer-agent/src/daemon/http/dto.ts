@@ -39,7 +39,21 @@ export const createBody = z
     title: z.string().max(300).optional(),
     description: z.string().max(20_000).optional(),
     category: z.string().max(100).optional(),
-    tags: z.array(z.string().max(100)).max(50).optional(),
+    // A list, or one comma-separated string as the catalog's own upload form takes it.
+    tags: z
+      .union([
+        z.array(z.string().max(100)).max(50),
+        z
+          .string()
+          .max(5000)
+          .transform((t) =>
+            t
+              .split(',')
+              .map((x) => x.trim())
+              .filter((x) => x !== ''),
+          ),
+      ])
+      .optional(),
     private: z.boolean().optional(),
     comment: z.string().max(2000).optional(),
     pieceLength: z

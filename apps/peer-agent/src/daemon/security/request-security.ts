@@ -10,7 +10,7 @@ export interface RequestSecurityOptions {
 
 const LOOPBACK_HOST_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 const ALLOWED_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS';
-const ALLOWED_HEADERS = 'Authorization, Content-Type';
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Accept';
 
 /**
  * The agent's front door, run before routing, so that refusals also cover unknown routes and

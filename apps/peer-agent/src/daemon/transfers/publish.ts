@@ -36,8 +36,8 @@ export async function publishToCatalog(
   form.append('title', request.title ?? metainfo.name);
   if (request.description !== undefined) form.append('description', request.description);
   if (request.category !== undefined) form.append('category', request.category);
-  if (request.tags !== undefined && request.tags.length > 0)
-    form.append('tags', request.tags.join(','));
+  const tags = Array.isArray(request.tags) ? request.tags.join(',') : request.tags;
+  if (tags !== undefined && tags !== '') form.append('tags', tags);
 
   let response: Response;
   try {
