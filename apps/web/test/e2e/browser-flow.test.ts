@@ -463,6 +463,11 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
         : undefined;
     });
     await screenshot(page, 'torrent-after-download');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'torrent-after-download-dark');
+    await page.goto(`${webUrl}/agent`);
+    await page.getByText('Connected to your agent').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'agent-dark');
     await page.close();
   });
   test('the agent page drives the agent: live events, pause, resume, remove, magnet, create and publish', async () => {
