@@ -59,8 +59,9 @@ export class InitialSchema1764316800000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX idx_completion_events_hash_at ON completion_events (info_hash, at)`,
     );
-    // Kept in step with `torrents` by the catalog service inside the same transaction: the file
-    // names live in another table, so a trigger on `torrents` alone could not fill `files`.
+    // Kept in step with `torrents` by the catalog service inside the same transaction (the file
+    // names live in another table, so a trigger on `torrents` alone could not fill `files`).
+    // Each row takes the rowid of its torrent, and searches join on it.
     await q.query(`CREATE VIRTUAL TABLE torrents_fts USING fts5(
       info_hash UNINDEXED, title, name, files, tags, tokenize = 'unicode61 remove_diacritics 2'
     )`);
