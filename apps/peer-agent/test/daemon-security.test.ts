@@ -3,7 +3,12 @@ import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CLI_BIN, removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
+import {
+  CLI_BIN,
+  removeTestDir,
+  startTestAgent,
+  type TestAgent,
+} from './daemon-support/agent-harness.js';
 
 // Every refusal of the agent's security model (docs/interfaces.md, DESIGN.md "Agent security
 // model"), against the real app listening on 127.0.0.1.
@@ -268,19 +273,37 @@ describe('bad requests get clear JSON errors', () => {
 });
 
 describe('binding', () => {
-  test('serve refuses a non-loopback API address without --allow-remote-bind', async () => {
-    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+  function serve(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve) => {
       const child = spawn(
         process.execPath,
-        [CLI_BIN, 'serve', '--api-host', '0.0.0.0', '--data-dir', join(agent.root, 'bind-data')],
+        [
+          CLI_BIN,
+          'serve',
+          '--data-dir',
+          join(agent.root, 'bind-data'),
+          '--peer-port',
+          '0',
+          ...args,
+        ],
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('close', (code) => resolve({ code, stderr }));
     });
+  }
+
+  test('serve refuses a non-loopback API address without --allow-remote-bind', async () => {
+    const result = await serve('--api-host', '0.0.0.0');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/not a loopback address/);
     expect(result.stderr).toMatch(/--allow-remote-bind/);
+  });
+
+  test('serve says so when the API port is taken', async () => {
+    const result = await serve('--api-port', String(agent.port));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/port is in use/);
   });
 });

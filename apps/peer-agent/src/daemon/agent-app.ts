@@ -7,14 +7,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Session } from '@swarmhub/engine';
 import { AgentModule } from './agent.module.js';
-import { type AgentConfig, isLoopbackBindAddress } from './config.js';
+import { type AgentConfig, ConfigError, isLoopbackBindAddress } from './config.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { EventStream } from './http/event-stream.js';
 import { PathPolicy } from './security/path-policy.js';
 import { createRequestSecurity } from './security/request-security.js';
 import { loadOrCreateToken } from './security/token.js';
 import { StateStore } from './state/state-store.js';
-import { AgentService } from './transfers/agent.service.js';
+import { AgentService, DEFAULT_MAX_CONNECTIONS } from './transfers/agent.service.js';
 import { AGENT_VERSION } from './version.js';
 
 export interface AgentAppOptions {
@@ -85,7 +85,7 @@ export async function startAgent(
     listenHost: config.peerHost,
     uploadRateLimit: settings.uploadRateLimit,
     downloadRateLimit: settings.downloadRateLimit,
-    ...(settings.maxConnections > 0 ? { maxConnections: settings.maxConnections } : {}),
+    maxConnections: settings.maxConnections > 0 ? settings.maxConnections : DEFAULT_MAX_CONNECTIONS,
   });
   const agent = new AgentService({
     session,
@@ -102,6 +102,12 @@ export async function startAgent(
     await app.listen(config.apiPort, config.apiHost);
   } catch (err) {
     await agent.close().catch(() => undefined);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(
+        `cannot listen on ${config.apiHost}:${config.apiPort}: the port is in use ` +
+          '(is another agent running? choose another with --api-port)',
+      );
+    }
     throw err;
   }
   const address = app.getHttpServer().address() as AddressInfo;

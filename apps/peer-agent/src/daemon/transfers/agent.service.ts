@@ -402,12 +402,15 @@ function definedOnly(limits: Limits): Limits {
   return out;
 }
 
-/** 0 connections means "the engine's default", so it is not passed on. */
+/** What "0 = default" means for the agent-wide connection cap (the engine's own default). */
+export const DEFAULT_MAX_CONNECTIONS = 200;
+
 function engineLimits(settings: Settings) {
   return {
     uploadRateLimit: settings.uploadRateLimit,
     downloadRateLimit: settings.downloadRateLimit,
-    ...(settings.maxConnections > 0 ? { maxConnections: settings.maxConnections } : {}),
+    // Passed even when 0, so that going back to the default undoes an earlier cap.
+    maxConnections: settings.maxConnections > 0 ? settings.maxConnections : DEFAULT_MAX_CONNECTIONS,
   };
 }
 

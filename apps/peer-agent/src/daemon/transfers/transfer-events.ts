@@ -12,6 +12,7 @@ export const MIN_EVENT_INTERVAL_MS = 250;
 export class TransferEvents {
   private readonly emitter = new EventEmitter();
   private readonly lastSent = new Map<string, number>();
+  private readonly lastJson = new Map<string, string>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -46,6 +47,7 @@ export class TransferEvents {
   removed(infoHash: string): void {
     this.cancel(infoHash);
     this.lastSent.delete(infoHash);
+    this.lastJson.delete(infoHash);
     this.emitter.emit('event', { event: 'removed', data: { infoHash } } satisfies AgentEvent);
   }
 
@@ -63,6 +65,10 @@ export class TransferEvents {
   private send(infoHash: string): void {
     const transfer = this.snapshot(infoHash);
     if (!transfer) return;
+    // The periodic tick asks about idle transfers too; an unchanged state is not news.
+    const json = JSON.stringify(transfer);
+    if (this.lastJson.get(infoHash) === json) return;
+    this.lastJson.set(infoHash, json);
     this.lastSent.set(infoHash, Date.now());
     this.emitter.emit('event', { event: 'transfer', data: transfer } satisfies AgentEvent);
   }
