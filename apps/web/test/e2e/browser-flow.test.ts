@@ -375,6 +375,8 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await screenshot(page, 'agent-unpaired');
 
     // The torrent page's button says the same instead of failing silently.
+    // Slowed down so the page can be seen mid-transfer: partial progress, a peer, some pieces.
+    await agentApi(downloader, 'PATCH', '/api/v1/settings', { downloadRateLimit: 256 * 1024 });
     await page.goto(`${webUrl}/torrents/${infoHash}`);
     await page.getByRole('button', { name: 'Download with my agent' }).click();
     await page.getByText('This browser is not paired with an agent yet.').waitFor();
@@ -430,6 +432,8 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await page.getByText('Your agent has no transfers.').waitFor();
     await screenshot(page, 'agent-paired-empty');
 
+    // Slowed down so the page can be seen mid-transfer: partial progress, a peer, some pieces.
+    await agentApi(downloader, 'PATCH', '/api/v1/settings', { downloadRateLimit: 256 * 1024 });
     await page.goto(`${webUrl}/torrents/${infoHash}`);
     await page.getByRole('button', { name: 'Download with my agent' }).click();
     await page.getByText('Your agent is fetching').waitFor({ timeout: 15_000 });
@@ -438,6 +442,22 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
 
     const progress = page.getByRole('progressbar', { name: `Progress of ${fileName}` });
     await progress.waitFor({ timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const value = Number(
+          document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow'),
+        );
+        return value > 0 && value < 100;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page
+      .locator('#transfer-detail tbody tr', { hasText: '127.0.0.1' })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await screenshot(page, 'agent-downloading');
+    await agentApi(downloader, 'PATCH', '/api/v1/settings', { downloadRateLimit: 0 });
     await page.locator('[role="progressbar"][aria-valuenow="100"]').waitFor({ timeout: 90_000 });
     await page.getByText('Seeding', { exact: true }).first().waitFor();
     // The details panel draws every piece as done.
