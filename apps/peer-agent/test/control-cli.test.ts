@@ -219,3 +219,42 @@ test('without a running agent or its token, the CLI says what to do', async () =
   expect(unreachable.code).toBe(1);
   expect(unreachable.stderr).toMatch(/cannot reach the agent at .*is `peer-agent serve` running\?/);
 });
+
+test('the bare daemon entry (dist/daemon/main.js, used by scripts/start.mjs) takes AGENT_* variables', async () => {
+  const dataDir = join(dir, 'env-data');
+  const child = spawn(
+    process.execPath,
+    [CLI_BIN.replace(/bin\/peer-agent\.js$/, 'dist/daemon/main.js')],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        AGENT_DATA_DIR: dataDir,
+        AGENT_DOWNLOAD_DIR: join(dir, 'downloads'),
+        AGENT_API_PORT: '0',
+        AGENT_PEER_PORT: '0',
+        AGENT_PEER_HOST: '127.0.0.1',
+        AGENT_WEB_URL: 'http://127.0.0.1:3999',
+      },
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  try {
+    const apiUrl = await waitFor(
+      'the daemon address',
+      () => /agent API on (http:\/\/\S+) /.exec(stdout)?.[1],
+      30_000,
+    );
+    const token = (await readFile(join(dataDir, 'token'), 'utf8')).trim();
+    expect(stdout).toContain(
+      `http://127.0.0.1:3999/agent#agent=${encodeURIComponent(apiUrl)}&token=${token}`,
+    );
+    expect(await new AgentClient({ baseUrl: apiUrl, token }).health()).toMatchObject({ ok: true });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});

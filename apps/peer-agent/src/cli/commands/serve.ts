@@ -43,38 +43,20 @@ export function registerServe(program: Command): void {
       'web app for the pairing link (AGENT_WEB_URL; default http://localhost:3000)',
     )
     .action(async (flags: AgentFlags) => {
-      // Loaded here, not at the top: every other command would otherwise pay for Nest and the engine.
-      const { startAgent } = await import('../../daemon/agent-app.js');
-      let agent: Awaited<ReturnType<typeof startAgent>>;
       let config;
       try {
         config = loadAgentConfig(flags);
-        agent = await startAgent(config, {
-          log: (m) => process.stderr.write(`peer-agent: ${m}\n`),
-        });
       } catch (err) {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;
       }
-      process.stdout.write(
-        `Swarmhub agent API on ${agent.apiUrl} (peers on port ${agent.agent.peerPort}, data in ${config.dataDir})\n` +
-          `Pair the web app: ${agent.pairingLink}\n`,
-      );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          // A second signal while closing forces the exit.
-          process.once('SIGINT', () => process.exit(130));
-          agent
-            .close()
-            .catch((err: Error) =>
-              process.stderr.write(`peer-agent: closing failed: ${err.message}\n`),
-            )
-            .finally(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      // Loaded here, not at the top: every other command would otherwise pay for Nest and the engine.
+      const { runAgent } = await import('../../daemon/run.js');
+      try {
+        await runAgent(config);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new CliError(err.message);
+        throw err;
+      }
     });
 }
