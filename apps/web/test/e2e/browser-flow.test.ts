@@ -375,8 +375,6 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     await screenshot(page, 'agent-unpaired');
 
     // The torrent page's button says the same instead of failing silently.
-    // Slowed down so the page can be seen mid-transfer: partial progress, a peer, some pieces.
-    await agentApi(downloader, 'PATCH', '/api/v1/settings', { downloadRateLimit: 256 * 1024 });
     await page.goto(`${webUrl}/torrents/${infoHash}`);
     await page.getByRole('button', { name: 'Download with my agent' }).click();
     await page.getByText('This browser is not paired with an agent yet.').waitFor();
