@@ -48,7 +48,7 @@ function track(p: Proc): Proc {
 
 describe('interop with aria2', () => {
   testWithTools('aria2c', 'mktorrent')('aria2c downloads a file our agent seeds', async () => {
-    const { dir, data, torrent } = await setup();
+    const { dir, data, torrent, tracker } = await setup();
     const seeder = track(
       spawnAgent([
         'seed',
@@ -62,7 +62,7 @@ describe('interop with aria2', () => {
         '127.0.0.1',
       ]),
     );
-    await seeder.waitFor(/seeding payload\.bin on port \d+/);
+    const [, seederPort] = await seeder.waitFor(/seeding payload\.bin on port (\d+)/);
     const out = path.join(dir, 'aria2-out');
     const aria = track(
       spawnTool('aria2c', [
@@ -78,6 +78,8 @@ describe('interop with aria2', () => {
     expect(code, aria.output).toBe(0);
     expect(await sha256(path.join(out, 'payload.bin'))).toBe(await sha256(data));
     expect(await seeder.stop('SIGTERM')).toBe(0);
+    // SIGTERM announces `stopped` before the process exits.
+    expect(tracker.events.filter((e) => e.event === 'stopped' && e.port === Number(seederPort))).toHaveLength(1);
     expect(sessionBytes(seeder.output).uploaded).toBeGreaterThanOrEqual(SIZE);
   });
 

@@ -87,6 +87,7 @@ describe('a swarm of our agents', () => {
       }
       expect(leechers[2]!.output).toMatch(/metadata: set/);
       await seeder.stop('SIGTERM');
+      expect(tracker.events.filter((e) => e.event === 'completed')).toHaveLength(3);
       const uploadedByLeechers = leechers
         .map((l) => sessionBytes(l.output).uploaded)
         .reduce((a, b) => a + b, 0);

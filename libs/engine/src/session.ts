@@ -3,6 +3,7 @@ import net from 'node:net';
 import type { Magnet, Metainfo } from '@swarmhub/metainfo';
 import { DuplicateTorrentError, EngineError } from './errors.js';
 import { PeerConnection } from './peer-connection.js';
+import { PieceHasher } from './piece-hasher.js';
 import { generatePeerId } from './peer-id.js';
 import { TokenBucket } from './rate-limiter.js';
 import { ResumeStore } from './resume/index.js';
@@ -36,6 +37,7 @@ export class Session extends EventEmitter {
   private maxConnections: number;
   private maxConnectionsPerTorrent: number;
   private readonly pendingIncoming = new Set<PeerConnection>();
+  private readonly hasher = new PieceHasher();
   private port = 0;
   private closed = false;
   /** Tests swap the disk for memory here. */
@@ -117,6 +119,7 @@ export class Session extends EventEmitter {
       for (const c of this.pendingIncoming) c.close('session closing');
     });
     await Promise.all(this.torrents().map((t) => t.stop()));
+    await this.hasher.close();
   }
 
   private hostFor(): TorrentHost {
@@ -129,6 +132,7 @@ export class Session extends EventEmitter {
       maxConnectionsPerTorrent: () => this.maxConnectionsPerTorrent,
       canOpenConnection: () => this.connectionCount() < this.maxConnections,
       createStorage: this.createStorage,
+      hasher: this.hasher,
     };
   }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { Magnet, Metainfo } from '@swarmhub/metainfo';
@@ -20,6 +19,7 @@ import { MetadataExchange, OUR_UT_METADATA_ID } from './metadata-exchange.js';
 import { PeerConnection, type BlockRef } from './peer-connection.js';
 import { BufferPool } from './buffer-pool.js';
 import { PieceCache } from './piece-cache.js';
+import { PieceHasher } from './piece-hasher.js';
 import { TokenBucket } from './rate-limiter.js';
 import { RateMeter } from './rate-meter.js';
 import type { ResumeStore } from './resume/index.js';
@@ -48,6 +48,7 @@ export interface TorrentHost {
   /** False when the session-wide connection limit is reached. */
   canOpenConnection(): boolean;
   createStorage?: (saveDir: string, metainfo: Metainfo) => Storage;
+  hasher: PieceHasher;
 }
 
 export interface TorrentInput {
@@ -822,19 +823,39 @@ export class Torrent extends EventEmitter {
   }
 
   private finishPiece(index: number, asm: Assembly): void {
-    const m = this.metainfo!;
     const picker = this.picker!;
     this.assemblies.delete(index);
-    const ok = createHash('sha1').update(asm.buffer).digest().equals(pieceHash(m, index));
+    // Counted from now: pieces being hashed or written hold memory, and the cap applies to both.
+    this.pendingWriteBytes += asm.buffer.length;
+    void this.host.hasher.hash(asm.buffer).then((r) => {
+      asm.buffer = r.data;
+      if (this.picker !== picker || this.stopped) {
+        this.pendingWriteBytes -= asm.buffer.length;
+        return;
+      }
+      if (r.lost) {
+        this.pendingWriteBytes -= asm.buffer.length;
+        picker.pieceFailed(index);
+        this.fillAll();
+        return;
+      }
+      this.afterHash(index, asm, r.digest.equals(pieceHash(this.metainfo!, index)));
+    });
+  }
+
+  private afterHash(index: number, asm: Assembly, ok: boolean): void {
+    const m = this.metainfo!;
+    const picker = this.picker!;
     if (!ok) {
+      this.pendingWriteBytes -= asm.buffer.length;
       picker.pieceFailed(index);
       for (const key of this.failures.pieceFailed(index, asm.buffer, asm.senders))
         this.banPeers(key);
       this.emit('hash-failure', index);
+      this.fillAll();
       return;
     }
     for (const key of this.failures.piecePassed(index, asm.buffer)) this.banPeers(key);
-    this.pendingWriteBytes += asm.buffer.length;
     const storage = this.storage!;
     storage.write(index * m.pieceLength, asm.buffer).then(
       () => {
