@@ -84,7 +84,7 @@ describe('npm start (scripts/start.mjs)', () => {
     await work?.remove();
   });
 
-  test('starts the tracker and the web on the configured ports, writes only to the configured paths, and Ctrl-C stops every child', async () => {
+  test('starts the tracker, the agent and the web on the configured ports, writes only to the configured paths, and Ctrl-C stops every child', async () => {
     const [trackerPort, webPort, agentApiPort, agentPeerPort] = await Promise.all([
       freePort(),
       freePort(),
@@ -134,6 +134,20 @@ describe('npm start (scripts/start.mjs)', () => {
       trackerUrl,
     ]);
 
+    // The local agent: its control API answers with the token it wrote into AGENT_DATA_DIR.
+    const agentHealth = await until(async () => {
+      if (!start!.running) throw new Error(`start.mjs exited:\n${start!.output}`);
+      const tokenFile = path.join(work.dir, 'agent', 'token');
+      if (!existsSync(tokenFile)) return undefined;
+      const res = await fetch(`http://127.0.0.1:${agentApiPort}/api/v1/health`, {
+        headers: { authorization: `Bearer ${readFileSync(tokenFile, 'utf8').trim()}` },
+      });
+      return res.ok ? ((await res.json()) as { ok: boolean; peerPort: number }) : undefined;
+    }, `the agent's /api/v1/health on port ${agentApiPort}; output:\n${start.output}`);
+    expect(agentHealth).toMatchObject({ ok: true, peerPort: agentPeerPort });
+    expect(existsSync(path.join(work.dir, 'downloads'))).toBe(true);
+    noteChildren();
+
     if (WEB_BUILT) {
       const page = await until(async () => {
         if (!start!.running) throw new Error(`start.mjs exited:\n${start!.output}`);
@@ -147,10 +161,12 @@ describe('npm start (scripts/start.mjs)', () => {
 
     expect(start.running).toBe(true);
     const children = [...seenPids];
-    expect(children.length).toBeGreaterThanOrEqual(WEB_BUILT ? 2 : 1);
+    expect(children.length).toBeGreaterThanOrEqual(WEB_BUILT ? 3 : 2);
 
     await start.stop('SIGINT');
     expect(start.exitCode, start.output).toBe(0);
+    // The agent closed itself (announcing `stopped`, flushing state) rather than being killed.
+    expect(start.output).toContain('[agent] exited (0)');
     await until(
       async () => children.every((pid) => !isAlive(pid)),
       `every child of start.mjs to end (alive: ${children.filter(isAlive).join(', ')})`,
@@ -158,6 +174,7 @@ describe('npm start (scripts/start.mjs)', () => {
     );
     await expect(fetch(`${trackerUrl}/health`)).rejects.toThrow();
     if (WEB_BUILT) await expect(fetch(`http://127.0.0.1:${webPort}/`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${agentApiPort}/api/v1/health`)).rejects.toThrow();
 
     // Nothing was written into the repository's own ./data.
     expect(listTree(REPO_DATA) ?? []).toEqual(repoDataBefore ?? []);
