@@ -24,6 +24,7 @@ const { values: opts } = parseArgs({
     'skip-memory': { type: 'boolean', default: false },
     'skip-search': { type: 'boolean', default: false },
     'search-torrents': { type: 'string', default: '100000' },
+    keep: { type: 'boolean', default: false },
   },
 });
 
@@ -483,5 +484,6 @@ try {
     JSON.stringify({ at: new Date().toISOString(), announces, memory, search }, null, 2),
   );
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (opts.keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }
