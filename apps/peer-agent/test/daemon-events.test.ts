@@ -95,6 +95,20 @@ describe('event stream', () => {
 });
 
 describe('restart', () => {
+  test('stopping the agent ends open event streams instead of waiting for them', async () => {
+    const response = await fetch(`${agent.apiUrl}/api/v1/events`, {
+      headers: { Authorization: `Bearer ${agent.token}` },
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await agent.stop();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(done).toBe(true);
+    agent = await startTestAgent({}, agent.root);
+    client = new AgentClient({ baseUrl: agent.apiUrl, token: agent.token });
+  });
+
   test('a magnet transfer still waiting for metadata comes back as a magnet, paused state kept', async () => {
     await client.add({ magnet: `magnet:?xt=urn:btih:${hashB}&dn=waiting`, paused: true });
     await agent.stop();

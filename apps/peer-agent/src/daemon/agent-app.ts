@@ -119,6 +119,7 @@ export async function startAgent(
     apiUrl,
     pairingLink: pairingLink(config.webUrl, apiUrl, token),
     async close() {
+      app.get(EventStream).closeAll();
       await app.close();
       await agent.close();
     },

@@ -10,6 +10,8 @@ export const DEFAULT_HEARTBEAT_MS = 15_000;
  * timing the stream out while nothing changes.
  */
 export class EventStream {
+  private readonly open = new Set<ServerResponse>();
+
   constructor(
     private readonly agent: AgentService,
     private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
@@ -27,12 +29,19 @@ export class EventStream {
     const unsubscribe = this.agent.events.subscribe((event) => write(res, event));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.heartbeatMs);
     heartbeat.unref();
+    this.open.add(res);
     const stop = () => {
       clearInterval(heartbeat);
       unsubscribe();
+      this.open.delete(res);
     };
     req.on('close', stop);
     res.on('close', stop);
+  }
+
+  /** Ends every open stream: the HTTP server cannot close while a client is still listening. */
+  closeAll(): void {
+    for (const res of this.open) res.end();
   }
 }
 

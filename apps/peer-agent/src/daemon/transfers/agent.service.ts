@@ -111,19 +111,14 @@ export class AgentService {
   }
 
   list(): Transfer[] {
-    return this.session
-      .torrents()
-      .map((t) => this.toTransfer(t))
-      .filter((t): t is Transfer => t !== undefined);
+    return this.session.torrents().map((t) => this.toTransfer(t));
   }
 
   get(infoHash: string): TransferDetail {
     const torrent = this.require(infoHash);
     const record = this.store.get(torrent.infoHash);
-    const transfer = this.toTransfer(torrent);
-    if (!transfer) throw notFound(infoHash);
     return {
-      ...transfer,
+      ...this.toTransfer(torrent),
       files: torrent.files(),
       bitfield: torrent.bitfield().toString('base64'),
       peers: torrent.peers(),
@@ -163,7 +158,7 @@ export class AgentService {
     }
     const infoHash = 'metainfo' in source ? source.metainfo.infoHash : source.magnet.infoHash;
     const existing = this.session.getTorrent(infoHash);
-    if (existing) return { created: false, transfer: this.toTransferOrFail(existing) };
+    if (existing) return { created: false, transfer: this.toTransfer(existing) };
 
     await mkdir(saveDir, { recursive: true });
     const record: TransferRecord = {
@@ -182,13 +177,13 @@ export class AgentService {
       );
     } catch (err) {
       if (err instanceof DuplicateTorrentError) {
-        return { created: false, transfer: this.toTransferOrFail(err.torrent) };
+        return { created: false, transfer: this.toTransfer(err.torrent) };
       }
       throw err;
     }
     await this.store.add(record, torrentBytes);
     this.events.changed(infoHash);
-    return { created: true, transfer: this.toTransferOrFail(torrent) };
+    return { created: true, transfer: this.toTransfer(torrent) };
   }
 
   async pause(infoHash: string): Promise<Transfer> {
@@ -198,7 +193,7 @@ export class AgentService {
       r.paused = true;
     });
     this.events.changed(torrent.infoHash);
-    return this.toTransferOrFail(torrent);
+    return this.toTransfer(torrent);
   }
 
   async resume(infoHash: string): Promise<Transfer> {
@@ -208,14 +203,14 @@ export class AgentService {
       r.paused = false;
     });
     this.events.changed(torrent.infoHash);
-    return this.toTransferOrFail(torrent);
+    return this.toTransfer(torrent);
   }
 
   async recheck(infoHash: string): Promise<Transfer> {
     const torrent = this.require(infoHash);
     await torrent.recheck();
     this.events.changed(torrent.infoHash);
-    return this.toTransferOrFail(torrent);
+    return this.toTransfer(torrent);
   }
 
   async remove(infoHash: string, deleteData: boolean): Promise<void> {
@@ -297,7 +292,7 @@ export class AgentService {
     return {
       infoHash: metainfo.infoHash,
       magnet: magnetFromMetainfo(metainfo),
-      transfer: this.toTransferOrFail(torrent),
+      transfer: this.toTransfer(torrent),
       ...(published ? { published } : {}),
     };
   }
@@ -372,13 +367,7 @@ export class AgentService {
     return torrent ? this.toTransfer(torrent) : undefined;
   }
 
-  private toTransferOrFail(torrent: Torrent): Transfer {
-    const transfer = this.toTransfer(torrent);
-    if (!transfer) throw notFound(torrent.infoHash);
-    return transfer;
-  }
-
-  private toTransfer(torrent: Torrent): Transfer | undefined {
+  private toTransfer(torrent: Torrent): Transfer {
     const record = this.store.get(torrent.infoHash);
     const stats = torrent.stats();
     return {
