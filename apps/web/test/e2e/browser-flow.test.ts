@@ -361,6 +361,8 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
 
     await page.goto(`${webUrl}/torrents/${'0'.repeat(40)}`);
     await page.getByRole('heading', { name: 'Torrent not found' }).waitFor();
+    await page.goto(`${webUrl}/no/such/page`);
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await page.close();
   });
 
