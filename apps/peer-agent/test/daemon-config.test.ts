@@ -43,6 +43,14 @@ describe('agent configuration', () => {
     expect(config.allowedRoots).toHaveLength(2);
   });
 
+  test('explicit roots replace the home directory, but the download directory stays allowed', () => {
+    const config = loadAgentConfig(
+      { dataDir: dir, downloadDir: join(dir, 'dl'), allowedRoot: ['/srv/share'] },
+      {},
+    );
+    expect(config.allowedRoots).toEqual([join(dir, 'dl'), '/srv/share']);
+  });
+
   test('every bad setting is reported at once, naming its flag and variable', () => {
     let error: unknown;
     try {

@@ -143,6 +143,12 @@ describe('agent API end to end', () => {
     await completed(infoHash);
   });
 
+  test('recheck verifies the data on disk again and finds it complete', async () => {
+    await client.recheck(infoHash);
+    const done = await completed(infoHash);
+    expect(done.piecesDone).toBe(done.pieceCount);
+  });
+
   test('per-transfer and global limits are applied and kept', async () => {
     const detail = await client.setLimits(infoHash, {
       uploadRateLimit: 100_000,

@@ -155,9 +155,13 @@ export function loadAgentConfig(
   }
   const dataDir = resolve(expandHome(c.dataDir));
   const downloadDir = resolve(expandHome(c.downloadDir ?? defaultDownloadDir(dataDir)));
-  const allowedRoots = (c.allowedRoots ?? [downloadDir, homedir()]).map((r) =>
-    resolve(expandHome(r)),
-  );
+  // The agent's own download directory is always allowed: adding without a saveDir uses it.
+  const allowedRoots = [
+    ...new Set([
+      downloadDir,
+      ...(c.allowedRoots ?? [homedir()]).map((r) => resolve(expandHome(r))),
+    ]),
+  ];
   return {
     dataDir,
     apiHost: c.apiHost,
