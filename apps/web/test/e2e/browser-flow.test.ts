@@ -588,4 +588,21 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     expect((await names())[1]).toMatch(/^bulk-19\.dat/);
     await page.close();
   });
+  // Last: it stops the tracker.
+  test('with the tracker stopped, the catalog and the upload form say so instead of failing', async () => {
+    await tracker.stop();
+    const page = await context.newPage();
+    await page.goto(webUrl);
+    await page.getByRole('heading', { name: 'The catalog is not available right now' }).waitFor();
+    expect(await page.locator('.notice-error').innerText()).toContain(
+      `The tracker at ${trackerUrl} cannot be reached.`,
+    );
+    await screenshot(page, 'catalog-tracker-down');
+
+    await page.goto(`${webUrl}/upload`);
+    await page.getByLabel('Torrent file').setInputFiles(torrentPath);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText(`The tracker at ${trackerUrl} cannot be reached.`).waitFor();
+    await page.close();
+  });
 });
