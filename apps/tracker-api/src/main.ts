@@ -1,13 +1,19 @@
-import { ConfigError, loadConfig } from './config/tracker-config.js';
+import { environmentWithFlags, USAGE } from './config/cli-flags.js';
+import { ConfigError, loadConfig, type TrackerConfig } from './config/tracker-config.js';
 import { startTracker } from './tracker-app.js';
 
 export { createTrackerApp, startTracker, type RunningTracker } from './tracker-app.js';
 export { loadConfig, ConfigError, type TrackerConfig } from './config/tracker-config.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: TrackerConfig;
   try {
-    config = loadConfig(process.env);
+    const env = environmentWithFlags(process.argv.slice(2), process.env);
+    if (env.TRACKER_HELP === '1') {
+      console.log(USAGE);
+      return;
+    }
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

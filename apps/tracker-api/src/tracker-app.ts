@@ -3,12 +3,13 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AnnounceService } from './announce/announce.service.js';
 import { attachTrackerRoutes } from './announce/tracker-routes.js';
 import { AppModule } from './app.module.js';
+import { ApiExceptionFilter } from './http-exception.filter.js';
 import type { TrackerConfig } from './config/tracker-config.js';
 import { createLogger, PinoNestLogger } from './logging/pino-logger.js';
 
@@ -30,6 +31,7 @@ export async function createTrackerApp(config: TrackerConfig): Promise<NestExpre
   // Announce answers are unique per request; hashing them for an ETag is wasted work.
   app.set('etag', false);
   app.disable('x-powered-by');
+  app.useGlobalFilters(new ApiExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -48,6 +50,22 @@ export async function createTrackerApp(config: TrackerConfig): Promise<NestExpre
       .addBearerAuth()
       .build(),
   );
+  // The tracker protocol routes are served ahead of Nest (see attachTrackerRoutes); listed here
+  // so the API page shows every route.
+  document.paths['/announce'] = {
+    get: {
+      tags: ['tracker protocol'],
+      summary: 'BEP 3 announce (info_hash and peer_id as percent-encoded raw bytes)',
+      responses: { 200: { description: 'bencoded, text/plain; errors as `failure reason`' } },
+    },
+  };
+  document.paths['/scrape'] = {
+    get: {
+      tags: ['tracker protocol'],
+      summary: 'BEP 48 scrape, one or more info_hash parameters',
+      responses: { 200: { description: 'bencoded `files` dictionary, text/plain' } },
+    },
+  };
   SwaggerModule.setup('api/docs', app, document);
   await app.init();
   attachTrackerRoutes(app.getHttpServer(), app.get(AnnounceService));

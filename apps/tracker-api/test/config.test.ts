@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { environmentWithFlags } from '../src/config/cli-flags.js';
 import { ConfigError, loadConfig } from '../src/config/tracker-config.js';
 
 describe('tracker configuration', () => {
@@ -72,5 +73,22 @@ describe('tracker configuration', () => {
     ]);
     expect((error as ConfigError).message).not.toContain('secret');
     expect((error as ConfigError).message).toContain('TRACKER_PORT: ');
+  });
+
+  test('command-line flags mirror the variables and win over them', () => {
+    const env = environmentWithFlags(
+      ['--port', '7001', '--mode=open', '--trusted-proxies', '10.0.0.9'],
+      {
+        TRACKER_PORT: '7000',
+        TRACKER_INTERVAL: '900',
+      },
+    );
+    expect(loadConfig(env)).toMatchObject({
+      port: 7001,
+      mode: 'open',
+      interval: 900,
+      trustedProxies: ['10.0.0.9'],
+    });
+    expect(() => environmentWithFlags(['--prot', '1'], {})).toThrow(ConfigError);
   });
 });
