@@ -321,9 +321,13 @@ export class AgentClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal,
         cache: 'no-store',
-        // The agent is on the user's own loopback interface; Chromium asks the user before a
-        // public page may reach it (Local Network Access). `targetAddressSpace` declares it.
-        ...({ targetAddressSpace: 'loopback' } as RequestInit),
+        // Chromium asks the user before a public page may reach the user's own machine or
+        // network (Local Network Access); declaring the target's address space lets that work
+        // even from an https page to the agent's plain-http address. A wrong declaration fails
+        // the request, so a public address declares nothing.
+        ...(addressSpace(this.pairing.agentUrl)
+          ? ({ targetAddressSpace: addressSpace(this.pairing.agentUrl) } as RequestInit)
+          : {}),
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'TimeoutError') {
@@ -356,6 +360,26 @@ export class AgentClient {
     }
     throw new AgentError('REJECTED', message, response.status);
   }
+}
+
+/** The Local Network Access address space of the agent's host, when it is a literal we can tell. */
+export function addressSpace(agentUrl: string): 'loopback' | 'local' | undefined {
+  let host: string;
+  try {
+    host = new URL(agentUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\./.test(host))
+    return 'loopback';
+  if (
+    /^(10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host) ||
+    /^f[cd][0-9a-f]{2}:/.test(host) ||
+    /^fe80:/.test(host)
+  ) {
+    return 'local';
+  }
+  return undefined;
 }
 
 export function parseAgentEvent(type: string, data: string): AgentEvent | null {

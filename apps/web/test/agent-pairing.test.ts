@@ -1,5 +1,10 @@
 import { expect, test } from 'vitest';
-import { normaliseAgentUrl, pairingFromFragment, parseAgentEvent } from '../lib/agent-client';
+import {
+  addressSpace,
+  normaliseAgentUrl,
+  pairingFromFragment,
+  parseAgentEvent,
+} from '../lib/agent-client';
 
 test('reads the pairing link the agent prints', () => {
   expect(pairingFromFragment('#agent=http%3A%2F%2F127.0.0.1%3A6880&token=abc123')).toEqual({
@@ -35,4 +40,15 @@ test('agent events are recognised by type; malformed ones are dropped', () => {
   expect(parseAgentEvent('transfer', 'not json')).toBeNull();
   expect(parseAgentEvent('transfer', '{"progress":1}')).toBeNull();
   expect(parseAgentEvent('other', '{"infoHash":"ab"}')).toBeNull();
+});
+
+test('the address space declared for Local Network Access matches the agent host', () => {
+  expect(addressSpace('http://127.0.0.1:6880')).toBe('loopback');
+  expect(addressSpace('http://localhost:6880')).toBe('loopback');
+  expect(addressSpace('http://[::1]:6880')).toBe('loopback');
+  expect(addressSpace('http://192.168.1.20:6880')).toBe('local');
+  expect(addressSpace('http://172.20.0.5:6880')).toBe('local');
+  expect(addressSpace('http://[fd00::1]:6880')).toBe('local');
+  expect(addressSpace('http://172.32.0.5:6880')).toBeUndefined();
+  expect(addressSpace('https://agent.example.org')).toBeUndefined();
 });
