@@ -186,6 +186,26 @@ describe('torrent catalog (listed mode)', () => {
     expect(res.body.message).toContain('category must be');
   });
 
+  test('treats blank form fields and query parameters as not given', async () => {
+    const file = mktorrent(work, 'blank-fields', { 'blank-fields': 'x' });
+    const res = await upload(file, { title: '', description: ' ', category: '', tags: '' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      title: 'blank-fields',
+      description: null,
+      category: null,
+      tags: [],
+    });
+    const list = await request(tracker.url).get(
+      '/api/v1/torrents?q=&category=&sort=&order=&page=&pageSize=',
+    );
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ page: 1, pageSize: 20 });
+    const notNumber = await request(tracker.url).get('/api/v1/torrents?page=two');
+    expect(notNumber.status).toBe(400);
+    expect(notNumber.body.message).toMatch(/page must be an integer/);
+  });
+
   test('rejects unknown or malformed info hashes in routes', async () => {
     const notHex = await request(tracker.url).get('/api/v1/torrents/not-a-hash');
     expect(notHex.status).toBe(400);

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { EmptyAsAbsent } from './empty-as-absent.js';
 
 /** The text fields of the multipart upload; the file itself is the `torrent` field. */
 export class UploadTorrentDto {
@@ -7,18 +8,21 @@ export class UploadTorrentDto {
     description: 'Display title; the torrent name when absent',
     maxLength: 200,
   })
+  @EmptyAsAbsent()
   @IsOptional()
   @IsString()
   @MaxLength(200)
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 10_000 })
+  @EmptyAsAbsent()
   @IsOptional()
   @IsString()
   @MaxLength(10_000)
   description?: string;
 
   @ApiPropertyOptional({ example: 'linux', maxLength: 40 })
+  @EmptyAsAbsent()
   @IsOptional()
   @IsString()
   @MaxLength(40)
@@ -28,6 +32,7 @@ export class UploadTorrentDto {
   category?: string;
 
   @ApiPropertyOptional({ description: 'Comma-separated', example: 'iso,debian', maxLength: 500 })
+  @EmptyAsAbsent()
   @IsOptional()
   @IsString()
   @MaxLength(500)
