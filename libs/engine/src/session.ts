@@ -21,6 +21,8 @@ export interface AddTorrentInput {
   paused?: boolean;
   /** The data is known complete (it was just hashed to make the torrent): seed without checking. */
   skipCheck?: boolean;
+  /** Pick pieces in order instead of rarest first. */
+  sequential?: boolean;
 }
 
 /**

@@ -58,6 +58,8 @@ export interface TorrentInput {
   paused?: boolean;
   /** The data is known complete (it was just hashed to make the torrent): seed without checking. */
   skipCheck?: boolean;
+  /** Pick pieces in order (streaming, or to compare against rarest first) instead of rarest first. */
+  sequential?: boolean;
 }
 
 interface Assembly {
@@ -125,6 +127,8 @@ export class Torrent extends EventEmitter {
   private chokeScheduled = false;
   private stopped = false;
   private completedThisSession = false;
+  private readonly sequential: boolean;
+  private sequentialCursor = 0;
 
   constructor(
     private readonly host: TorrentHost,
@@ -138,6 +142,7 @@ export class Torrent extends EventEmitter {
     this.saveDir = input.saveDir;
     this.metainfo = input.metainfo;
     this.magnet = input.magnet;
+    this.sequential = input.sequential ?? false;
     this.uploadLimiter = new TokenBucket(0, host.uploadLimiter);
     this.downloadLimiter = new TokenBucket(0, host.downloadLimiter);
     this.state = input.paused ? 'paused' : this.metainfo ? 'checking' : 'metadata';
@@ -770,14 +775,15 @@ export class Torrent extends EventEmitter {
     if (!picker || this.state !== 'downloading' || !peer.ready || !peer.has || conn.closed) return;
     if (!conn.amInterested) return;
     if (this.pendingWriteBytes > MAX_PENDING_WRITE_BYTES) return;
-    let onlyPieces: number[] | undefined;
+    let onlyPieces = this.sequential ? this.nextPiecesInOrder(peer, 32) : undefined;
     if (conn.peerChoking) {
       if (!conn.supportsFast || conn.allowedFast.size === 0) return;
-      onlyPieces = [...conn.allowedFast].filter(
-        (i) => !picker.have(i) && (peer.has === 'all' || peer.has!.get(i)),
+      onlyPieces = (onlyPieces ?? [...conn.allowedFast]).filter(
+        (i) =>
+          conn.allowedFast.has(i) && !picker.have(i) && (peer.has === 'all' || peer.has!.get(i)),
       );
-      if (onlyPieces.length === 0) return;
     }
+    if (onlyPieces && onlyPieces.length === 0) return;
     const depth = conn.pipelineDepth();
     const want = depth - conn.outstanding.size;
     // Refill in batches (a quarter of the pipeline at a time) so picking and writing are not per block.
@@ -789,8 +795,20 @@ export class Torrent extends EventEmitter {
       onlyPieces ? { onlyPieces } : undefined,
     );
     conn.request(blocks);
-    if (blocks.length === 0 && conn.outstanding.size === 0 && !onlyPieces)
+    if (blocks.length === 0 && conn.outstanding.size === 0 && !conn.peerChoking)
       this.updateInterest(peer);
+  }
+
+  private nextPiecesInOrder(peer: TorrentPeer, count: number): number[] {
+    const picker = this.picker!;
+    const pieceCount = this.metainfo!.pieceCount;
+    while (this.sequentialCursor < pieceCount && picker.have(this.sequentialCursor))
+      this.sequentialCursor++;
+    const out: number[] = [];
+    for (let i = this.sequentialCursor; i < pieceCount && out.length < count; i++) {
+      if (!picker.have(i) && (peer.has === 'all' || peer.has!.get(i))) out.push(i);
+    }
+    return out;
   }
 
   private onBlock(peer: TorrentPeer, index: number, begin: number, data: Buffer): void {

@@ -48,3 +48,36 @@ describe('two sessions over real sockets', () => {
     expect(downloading.files().every((f) => f.downloaded === f.length)).toBe(true);
   });
 });
+
+describe('sequential download', () => {
+  test('pieces are fetched in order, within a window of 32 ahead of the first missing piece', async () => {
+    const { dir, cleanup } = await tempDir();
+    cleanups.push(cleanup);
+    const { metainfo } = await makeTorrent(
+      path.join(dir, 'seed'),
+      'movie.bin',
+      { '': 3_000_000 },
+      { pieceLength: 16384 },
+    );
+    const seeder = await session(dir, 's');
+    const leecher = await session(dir, 'l');
+    await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
+    const t = await leecher.addTorrent({
+      metainfo,
+      saveDir: path.join(dir, 'out'),
+      sequential: true,
+    });
+    const order: number[] = [];
+    t.on('piece', (i: number) => order.push(i));
+    t.addPeers([{ ip: '127.0.0.1', port: seeder.peerPort }]);
+    await waitForDone(t);
+    expect(order).toHaveLength(metainfo.pieceCount);
+    const done = new Set<number>();
+    for (const i of order) {
+      let firstMissing = 0;
+      while (done.has(firstMissing)) firstMissing++;
+      expect(i).toBeLessThan(firstMissing + 32);
+      done.add(i);
+    }
+  });
+});

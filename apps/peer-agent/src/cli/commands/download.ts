@@ -15,6 +15,7 @@ import {
 interface DownloadOptions extends TransferOptions {
   out: string;
   seed?: boolean;
+  sequential?: boolean;
 }
 
 /** A .torrent file, a magnet link, or a text file holding a magnet link. */
@@ -56,11 +57,16 @@ export function registerDownload(program: Command): void {
       .description('download a torrent (then exit, or keep seeding with --seed)')
       .argument('<source>', '.torrent file, magnet link, or a text file holding a magnet link')
       .requiredOption('-o, --out <dir>', 'directory to save the data in')
-      .option('--seed', 'keep seeding after the download completes'),
+      .option('--seed', 'keep seeding after the download completes')
+      .option('--sequential', 'download pieces in order instead of rarest first'),
   ).action(async (source: string, opts: DownloadOptions) => {
     const input = await readDownloadInput(source);
     const session = await openSession(opts);
-    const torrent = await session.addTorrent({ ...input, saveDir: path.resolve(opts.out) });
+    const torrent = await session.addTorrent({
+      ...input,
+      saveDir: path.resolve(opts.out),
+      sequential: opts.sequential ?? false,
+    });
     if (input.magnet && !input.metainfo) process.stderr.write('fetching metadata from peers...\n');
     torrent.once('metadata', (m: Metainfo) =>
       process.stderr.write(
