@@ -17,6 +17,7 @@ import {
 import { mktorrent } from './torrent-files.js';
 
 const test = testWithTools('aria2c', 'mktorrent');
+const testWithTransmission = testWithTools('transmission-cli', 'aria2c', 'mktorrent');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,7 +64,7 @@ async function until(check: () => Promise<boolean>, what: string, limitMs = 60_0
   }
 }
 
-describe('interop with aria2c', () => {
+describe('interop with real BitTorrent clients', () => {
   let tracker: TestTracker;
   let work: string;
   const children: ChildProcess[] = [];
@@ -149,4 +150,86 @@ describe('interop with aria2c', () => {
     const stats = await request(tracker.url).get('/api/v1/stats');
     expect(stats.body).toMatchObject({ torrents: 1, completions: 1, seeders: 1, leechers: 0 });
   });
+
+  testWithTransmission(
+    'a Transmission seeder announces to our tracker and an aria2c downloader gets the file from it',
+    async () => {
+      const content = randomBytes(512 * 1024 + 7); // Transmission seeds slowly on loopback
+      const torrent = mktorrent(
+        work,
+        'from-transmission.bin',
+        { 'from-transmission.bin': content },
+        {
+          announce: `${tracker.url}/announce`,
+          pieceLengthExp: 16,
+        },
+      );
+      const meta = parseMetainfo(torrent);
+      expect(
+        (
+          await request(tracker.url)
+            .post('/api/v1/torrents')
+            .attach('torrent', torrent, 't.torrent')
+        ).status,
+      ).toBe(201);
+      const torrentPath = join(work, 'from-transmission.torrent');
+      writeFileSync(torrentPath, torrent);
+      const configDir = join(work, 'transmission-config');
+      mkdirSync(configDir);
+      const seederPort = await freePort();
+      writeFileSync(
+        join(configDir, 'settings.json'),
+        JSON.stringify({
+          'dht-enabled': false,
+          'lpd-enabled': false,
+          'pex-enabled': false,
+          'utp-enabled': false,
+          'port-forwarding-enabled': false,
+          'bind-address-ipv4': '127.0.0.1',
+          'bind-address-ipv6': '::1',
+          'peer-port': seederPort,
+          'ratio-limit-enabled': false,
+        }),
+      );
+      const seeder = spawn(
+        'transmission-cli',
+        [
+          '-g',
+          configDir,
+          '-w',
+          join(work, 'content'),
+          '-p',
+          String(seederPort),
+          '-M',
+          '-D',
+          '-U',
+          torrentPath,
+        ],
+        { stdio: 'ignore' },
+      );
+      children.push(seeder);
+      const scrapeUrl = `${tracker.url}/scrape?info_hash=${binaryParam(meta.infoHashBytes)}`;
+      await until(async () => {
+        const files = (await trackerGet(scrapeUrl)).dict.files as Record<
+          string,
+          { complete: number }
+        >;
+        return files[meta.infoHashBytes.toString('latin1')]?.complete === 1;
+      }, 'Transmission to announce as a seeder');
+
+      const downloadDir = join(work, 'from-transmission');
+      mkdirSync(downloadDir);
+      const leecher = aria2(
+        ['--seed-time=0', `--dir=${downloadDir}`, torrentPath],
+        await freePort(),
+        join(work, 'leecher-t.log'),
+      );
+      children.push(leecher);
+      const exitCode = await new Promise<number | null>((resolve) => leecher.once('exit', resolve));
+      expect(exitCode, readFileSync(join(work, 'leecher-t.log'), 'utf8').slice(-3000)).toBe(0);
+      expect(
+        Buffer.compare(readFileSync(join(downloadDir, 'from-transmission.bin')), content),
+      ).toBe(0);
+    },
+  );
 });
