@@ -19,8 +19,9 @@ export interface HashPiecesOptions {
 // Reads of about 1 MiB: large enough that syscalls cost nothing, small enough that the bytes
 // just read are still in the core's L2 cache (2 MiB here) when SHA-1 walks over them.
 const READ_BYTES = 1024 * 1024;
-// Work is handed out in jobs of about this size, so a core that runs ahead takes more of them.
-const JOB_BYTES = 32 * 1024 * 1024;
+// Work is handed out in jobs of about this size, so a core that runs ahead takes more of them
+// and the last job leaves the other cores idle only briefly.
+const JOB_BYTES = 8 * 1024 * 1024;
 
 /*
  * The worker is plain CommonJS passed as a string (eval), not a file: the same code then runs

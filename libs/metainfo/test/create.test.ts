@@ -139,7 +139,7 @@ describe('createTorrent', () => {
   });
 
   test('hashing with several jobs per worker gives the same result as one piece at a time', async () => {
-    // 40 MiB with 16 KiB pieces: more than one 32 MiB job, so both workers and job ordering are exercised.
+    // 40 MiB with 16 KiB pieces: several 8 MiB jobs, so both workers and job ordering are exercised.
     const size = 40 * 1024 * 1024 + 123;
     const content = patternBytes(size, 3);
     const file = join(tmp.dir, 'big.bin');
