@@ -281,3 +281,25 @@ describe('agrees with the bencode npm package where that package is correct', ()
     }
   });
 });
+
+describe('why decoding and encoding are not delegated to the bencode npm package', () => {
+  // If one of these starts failing, the package has changed and delegating may be worth revisiting.
+  const theirs = (s: string) => bencodePackage.decode(b(s)) as unknown;
+
+  test('it turns binary keys into hex, accepts -0 and leading zeros, loses precision and truncation', () => {
+    expect(Object.keys(theirs('d2:\xff\xfei1ee') as object)).toEqual(['fffe']);
+    expect(theirs('i-0e')).toBe(-0);
+    expect(theirs('i03e')).toBe(3);
+    expect(theirs('i9007199254740993e')).toBe(9007199254740992);
+    expect(Buffer.from(theirs('4:ab') as Uint8Array).toString()).toBe('ab');
+  });
+
+  test('it writes latin1 keys as UTF-8 and drops bigints, producing invalid output', () => {
+    expect(Buffer.from(bencodePackage.encode({ '\xff': 1 })).equals(b('d2:\xc3\xbfi1ee'))).toBe(
+      true,
+    );
+    expect(Buffer.from(bencodePackage.encode({ a: 1n })).toString()).toBe('d1:ae');
+    expect(encode({ '\xff': 1 }).equals(b('d1:\xffi1ee'))).toBe(true);
+    expect(encode({ a: 1n }).toString()).toBe('d1:ai1ee');
+  });
+});
