@@ -9,7 +9,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir, cpus } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,7 +20,7 @@ const { values: opts } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '64' },
-    only: { type: 'string', default: 'ours,bittorrent-tracker,opentracker' },
+    only: { type: 'string', default: 'node-baseline,ours,bittorrent-tracker,opentracker' },
     'skip-memory': { type: 'boolean', default: false },
     'skip-search': { type: 'boolean', default: false },
     'search-torrents': { type: 'string', default: '100000' },
@@ -91,6 +91,24 @@ const logDir = join(work, 'logs');
 mkdirSync(logDir);
 
 const SERVERS = {
+  // Not a tracker: Node's http answering a fixed bencoded body. It shows the ceiling that the
+  // load generator and the machine allow, so the other figures can be read against it.
+  'node-baseline': {
+    available: () => true,
+    async start(port, workload) {
+      const script = `
+        const body = Buffer.from('d8:completei0e10:incompletei0e8:intervali1800e5:peers0:e');
+        require('node:http').createServer((req, res) => {
+          res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
+          res.end(body);
+        }).listen(${port}, '127.0.0.1');
+      `;
+      const [cmd, args] = pin(1, process.execPath, ['-e', script]);
+      return spawn(cmd, args, {
+        stdio: ['ignore', 'ignore', createLog(`node-baseline-${workload.torrents}`)],
+      });
+    },
+  },
   ours: {
     available: () => true,
     async start(port, workload) {
@@ -475,7 +493,18 @@ try {
   console.log(
     `Tracker benchmark: wrk, 1 thread, ${opts.connections} connections, ${opts.duration} s, a new connection per announce${twoCores ? ', wrk on core 0 and the tracker on core 1' : ''}\n`,
   );
+  // Other work on the machine skews every figure; the load average is printed with them.
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const announces = await announceBenchmarks();
+  console.log(
+    `load average after the announce runs: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const memory = opts['skip-memory'] ? null : memoryBenchmark();
   const search = opts['skip-search'] ? null : await searchBenchmark();
   mkdirSync(join(root, 'bench-results'), { recursive: true });
