@@ -64,6 +64,14 @@ export class BlockServer {
     peer.uploadQueue = kept;
   }
 
+  private send(peer: TorrentPeer, r: BlockRef, block: Buffer): void {
+    const conn = peer.conn;
+    if (conn.amChoking && !peer.allowedFastGiven.has(r.index)) return;
+    conn.send({ type: 'piece', index: r.index, begin: r.begin, block });
+    this.ctx.limiter.take(r.length);
+    this.ctx.onSent(r.length);
+  }
+
   private async pump(peer: TorrentPeer): Promise<void> {
     peer.pumping = true;
     const conn = peer.conn;
@@ -80,13 +88,35 @@ export class BlockServer {
         }
         const cache = this.ctx.pieceCache();
         if (!cache) break;
+        // Blocks of pieces already in memory go out in one corked batch: one writev, no awaits.
+        conn.stream.cork();
+        try {
+          while (
+            peer.uploadQueue.length > 0 &&
+            !conn.closed &&
+            !conn.congested &&
+            this.ctx.limiter.delay() === 0
+          ) {
+            const next = peer.uploadQueue[0]!;
+            const block = cache.peek(next.index, next.begin, next.length);
+            if (!block) break;
+            peer.uploadQueue.shift();
+            this.send(peer, next, block);
+          }
+        } finally {
+          conn.stream.uncork();
+        }
+        if (
+          peer.uploadQueue.length === 0 ||
+          conn.closed ||
+          conn.congested ||
+          this.ctx.limiter.delay() > 0
+        )
+          continue;
         const r = peer.uploadQueue.shift()!;
         const data = await cache.read(r.index, r.begin, r.length);
         if (conn.closed) break;
-        if (conn.amChoking && !peer.allowedFastGiven.has(r.index)) continue;
-        conn.send({ type: 'piece', index: r.index, begin: r.begin, block: data });
-        this.ctx.limiter.take(r.length);
-        this.ctx.onSent(r.length);
+        this.send(peer, r, data);
       }
     } catch (err) {
       this.ctx.onError(err as Error);

@@ -8,6 +8,8 @@ export class PieceCache {
   private readonly entries = new Map<number, Promise<Buffer>>();
   private bytes = 0;
   private readonly sizes = new Map<number, number>();
+  /** Pieces whose read has finished, for serving without a promise round trip. */
+  private readonly loaded = new Map<number, Buffer>();
 
   constructor(
     private readonly storage: Storage,
@@ -25,6 +27,13 @@ export class PieceCache {
       const size = this.pieceSizeOf(index);
       entry = this.storage.read(index * this.pieceLength, size);
       this.entries.set(index, entry);
+      const pending = entry;
+      entry.then(
+        (buf) => {
+          if (this.entries.get(index) === pending) this.loaded.set(index, buf);
+        },
+        () => undefined,
+      );
       this.sizes.set(index, size);
       this.bytes += size;
       entry.catch(() => this.evict(index));
@@ -34,8 +43,15 @@ export class PieceCache {
     return piece.subarray(begin, begin + length);
   }
 
+  /** The block when its piece is already in memory, else undefined (then use read). */
+  peek(index: number, begin: number, length: number): Buffer | undefined {
+    const piece = this.loaded.get(index);
+    return piece ? piece.subarray(begin, begin + length) : undefined;
+  }
+
   clear(): void {
     this.entries.clear();
+    this.loaded.clear();
     this.sizes.clear();
     this.bytes = 0;
   }
@@ -49,6 +65,7 @@ export class PieceCache {
 
   private evict(index: number): void {
     if (!this.entries.delete(index)) return;
+    this.loaded.delete(index);
     this.bytes -= this.sizes.get(index) ?? 0;
     this.sizes.delete(index);
   }
