@@ -89,6 +89,20 @@ describe('hostile torrents: file names are neutralised or refused', () => {
     expect(long![1]!.startsWith('éé')).toBe(true);
   });
 
+  test('absurd nesting is refused: bencode depth and path depth', () => {
+    const deep = Buffer.concat([
+      Buffer.from('d4:info'),
+      Buffer.from('l'.repeat(200)),
+      Buffer.from('e'.repeat(200)),
+      Buffer.from('e'),
+    ]);
+    const err = errorOf(() => parseMetainfo(deep));
+    expect(err.code).toBe('BAD_BENCODE');
+    expect(err.message).toMatch(/nesting deeper than 100 levels/);
+    const tooDeep = errorOf(() => pathsOf([Array.from({ length: 65 }, () => 'd')]));
+    expect(tooDeep.message).toBe('info.files[0].path has 65 components, more than 64');
+  });
+
   test('files that collide once sanitised are refused', () => {
     expect(errorOf(() => pathsOf([['a.'], ['a']])).code).toBe('PATH_CONFLICT');
     expect(errorOf(() => pathsOf([['x'], ['x', 'y']])).code).toBe('PATH_CONFLICT');
