@@ -24,6 +24,9 @@ export class SwarmRegistry {
   private readonly swarms = new Map<string, Swarm>();
   private readonly completedCounts = new Map<string, number>();
   private pending = new Map<string, PeerChange>();
+  /** Kept as peers come and go, so stats and metrics never walk a million swarms. */
+  private seederTotal = 0;
+  private leecherTotal = 0;
 
   constructor(@Inject(TRACKER_CONFIG) private readonly config: TrackerConfig) {}
 
@@ -46,14 +49,21 @@ export class SwarmRegistry {
       swarm = new Swarm();
       this.swarms.set(infoHash, swarm);
     }
+    const seeders = swarm.seeders.length;
+    const leechers = swarm.leechers.length;
     swarm.put(peer);
+    this.seederTotal += swarm.seeders.length - seeders;
+    this.leecherTotal += swarm.leechers.length - leechers;
     this.pending.set(infoHash + peer.peerId, { infoHash, peerId: peer.peerId, peer });
     return swarm;
   }
 
   drop(infoHash: string, peerId: string): boolean {
     const swarm = this.swarms.get(infoHash);
-    if (swarm?.remove(peerId) === undefined) return false;
+    const peer = swarm?.remove(peerId);
+    if (swarm === undefined || peer === undefined) return false;
+    if (peer.seeding) this.seederTotal--;
+    else this.leecherTotal--;
     if (swarm.size === 0) this.swarms.delete(infoHash);
     this.pending.set(infoHash + peerId, { infoHash, peerId, peer: null });
     return true;
@@ -80,13 +90,12 @@ export class SwarmRegistry {
   }
 
   totals(): { torrents: number; peers: number; seeders: number; leechers: number } {
-    let seeders = 0;
-    let leechers = 0;
-    for (const swarm of this.swarms.values()) {
-      seeders += swarm.seeders.length;
-      leechers += swarm.leechers.length;
-    }
-    return { torrents: this.swarms.size, peers: seeders + leechers, seeders, leechers };
+    return {
+      torrents: this.swarms.size,
+      peers: this.seederTotal + this.leecherTotal,
+      seeders: this.seederTotal,
+      leechers: this.leecherTotal,
+    };
   }
 
   /** Drops peers silent for longer than the TTL; returns how many went. */
@@ -121,6 +130,8 @@ export class SwarmRegistry {
         this.swarms.set(infoHash, swarm);
       }
       swarm.put(peer);
+      if (peer.seeding) this.seederTotal++;
+      else this.leecherTotal++;
     }
     for (const [infoHash, count] of completed) this.completedCounts.set(infoHash, count);
   }
