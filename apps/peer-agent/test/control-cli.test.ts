@@ -153,7 +153,7 @@ test('add, list, status, pause through the CLI; then kill -9 and restart lose no
   expect(added.stdout).toContain(`added: ${infoHash} video.bin -> ${out}`);
 
   await waitFor('the CLI download', async () => (await listJson())[0]?.state === 'seeding');
-  expect(await readFile(join(out, 'video.bin'))).toEqual(content);
+  expect((await readFile(join(out, 'video.bin'))).equals(content)).toBe(true);
   const list = await cli('list');
   expect(list.stdout).toMatch(new RegExp(`^${infoHash}\\s+seeding\\s+100\\.0%.*video\\.bin\\n$`));
   const status = await cli('status', infoHash);

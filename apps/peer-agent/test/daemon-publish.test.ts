@@ -96,7 +96,9 @@ test('create and publish to the catalog, then download by the catalog URL throug
     'the download through the real tracker',
     async () => (await client.get(created.infoHash)).state === 'seeding',
   );
-  expect(await readFile(join(leecher.config.downloadDir, 'album', 'track.bin'))).toEqual(content);
+  expect(
+    (await readFile(join(leecher.config.downloadDir, 'album', 'track.bin'))).equals(content),
+  ).toBe(true);
   expect(await readFile(join(leecher.config.downloadDir, 'album', 'notes.txt'), 'utf8')).toBe(
     'liner notes\n',
   );
