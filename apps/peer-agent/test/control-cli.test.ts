@@ -201,6 +201,30 @@ test('remove --delete-data, and clear errors for mistakes', async () => {
   expect(outside.stderr).toMatch(/outside the allowed roots/);
 });
 
+test('kill -9 in the middle of a rate-limited download: after a restart it goes on and completes', async () => {
+  const limited = await cli('limits', '--down', '128k');
+  expect(limited.stdout).toContain('download 128.0 KiB/s');
+  const out = join(dir, 'downloads', 'interrupted');
+  expect((await cli('add', torrentPath, '--out', out)).code).toBe(0);
+  const partial = await waitFor('part of the download', async () => {
+    const [t] = await listJson();
+    return t && t.progress > 0.05 ? t : undefined;
+  });
+  expect(partial.progress).toBeLessThan(1);
+
+  const before = daemons.at(-1)!;
+  before.child.kill('SIGKILL');
+  await before.exited;
+  await startDaemon();
+  const [restored] = await listJson();
+  expect(restored).toMatchObject({ infoHash, saveDir: out, paused: false });
+  expect((await cli('limits')).stdout).toContain('download 128.0 KiB/s');
+
+  expect((await cli('limits', '--down', '0')).stdout).toContain('download unlimited');
+  await waitFor('the rest of the download', async () => (await listJson())[0]?.state === 'seeding');
+  expect((await readFile(join(out, 'video.bin'))).equals(content)).toBe(true);
+});
+
 test('without a running agent or its token, the CLI says what to do', async () => {
   const noToken = await new Promise<string>((resolve) => {
     const child = spawn(process.execPath, [CLI_BIN, 'list', '--data-dir', join(dir, 'nowhere')], {
