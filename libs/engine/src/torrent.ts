@@ -127,6 +127,8 @@ export class Torrent extends EventEmitter {
   private chokeScheduled = false;
   private stopped = false;
   private completedThisSession = false;
+  /** Piece writes not yet finished: stop waits for them so the last resume record includes them. */
+  private readonly writesInFlight = new Set<Promise<void>>();
   private readonly sequential: boolean;
   private sequentialCursor = 0;
 
@@ -336,6 +338,7 @@ export class Torrent extends EventEmitter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.deactivate();
+    await Promise.allSettled([...this.writesInFlight]);
     this.stopped = true;
     await Promise.all([this.announcer?.stop(), this.flushResume()]);
     await this.storage?.close().catch(() => undefined);
@@ -845,20 +848,23 @@ export class Torrent extends EventEmitter {
     this.assemblies.delete(index);
     // Counted from now: pieces being hashed or written hold memory, and the cap applies to both.
     this.pendingWriteBytes += asm.buffer.length;
-    void this.host.hasher.hash(asm.buffer).then((r) => {
-      asm.buffer = r.data;
-      if (this.picker !== picker || this.stopped) {
-        this.pendingWriteBytes -= asm.buffer.length;
-        return;
-      }
-      if (r.lost) {
-        this.pendingWriteBytes -= asm.buffer.length;
-        picker.pieceFailed(index);
-        this.fillAll();
-        return;
-      }
-      this.afterHash(index, asm, r.digest.equals(pieceHash(this.metainfo!, index)));
-    });
+    void this.host.hasher
+      .hash(asm.buffer)
+      .then((r) => {
+        asm.buffer = r.data;
+        if (this.picker !== picker || this.stopped) {
+          this.pendingWriteBytes -= asm.buffer.length;
+          return;
+        }
+        if (r.lost) {
+          this.pendingWriteBytes -= asm.buffer.length;
+          picker.pieceFailed(index);
+          this.fillAll();
+          return;
+        }
+        this.afterHash(index, asm, r.digest.equals(pieceHash(this.metainfo!, index)));
+      })
+      .catch((err: Error) => this.fail(err));
   }
 
   private afterHash(index: number, asm: Assembly, ok: boolean): void {
@@ -875,7 +881,7 @@ export class Torrent extends EventEmitter {
     }
     for (const key of this.failures.piecePassed(index, asm.buffer)) this.banPeers(key);
     const storage = this.storage!;
-    storage.write(index * m.pieceLength, asm.buffer).then(
+    const written = storage.write(index * m.pieceLength, asm.buffer).then(
       () => {
         this.pendingWriteBytes -= asm.buffer.length;
         this.bufferPool?.give(asm.buffer);
@@ -892,9 +898,12 @@ export class Torrent extends EventEmitter {
       },
       (err: Error) => {
         this.pendingWriteBytes -= asm.buffer.length;
+        if (this.stopped) return;
         this.fail(new EngineError('STORAGE', `cannot write piece ${index}: ${err.message}`));
       },
     );
+    this.writesInFlight.add(written);
+    void written.finally(() => this.writesInFlight.delete(written));
   }
 
   private banPeers(banKey: string): void {
