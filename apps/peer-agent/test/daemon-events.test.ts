@@ -1,4 +1,6 @@
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AgentClient } from '../src/client/agent-client.js';
@@ -127,6 +129,35 @@ describe('restart', () => {
       paused: true,
     });
     await expect(client.recheck(hashA)).rejects.toMatchObject({ statusCode: 409 });
+  });
+});
+
+describe('a stored transfer the engine cannot take back', () => {
+  test('is listed as an error, refuses everything but removal, and removal forgets it', async () => {
+    await agent.stop();
+    // The .torrent kept for it is damaged (by hand, by a disk fault): it cannot be loaded.
+    await writeFile(join(agent.config.dataDir, 'torrents', `${hashB}.torrent`), 'd4:infoi1ee');
+    agent = await startTestAgent({}, agent.root);
+    client = new AgentClient({ baseUrl: agent.apiUrl, token: agent.token });
+    const broken = (await client.list()).find((t) => t.infoHash === hashB);
+    expect(broken).toMatchObject({
+      state: 'error',
+      paused: true,
+      error: expect.stringMatching(/could not be restored/),
+    });
+    expect((await client.list()).find((t) => t.infoHash === hashA)?.state).toBe('metadata');
+    expect(await client.get(hashB)).toMatchObject({ state: 'error', files: [], peers: [] });
+    await expect(client.resume(hashB)).rejects.toMatchObject({ statusCode: 409 });
+    await expect(client.remove(hashB, { deleteData: true })).rejects.toMatchObject({
+      statusCode: 409,
+    });
+    await client.remove(hashB);
+    expect((await client.list()).map((t) => t.infoHash)).toEqual([hashA]);
+
+    await agent.stop();
+    agent = await startTestAgent({}, agent.root);
+    client = new AgentClient({ baseUrl: agent.apiUrl, token: agent.token });
+    expect((await client.list()).map((t) => t.infoHash)).toEqual([hashA]);
   });
 });
 

@@ -6,6 +6,7 @@ export type AgentErrorCode =
   | 'FETCH_FAILED'
   | 'TOO_LARGE'
   | 'PUBLISH_FAILED'
+  | 'CONFLICT'
   | 'ENGINE_ERROR';
 
 export class AgentError extends Error {

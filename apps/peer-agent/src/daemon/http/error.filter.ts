@@ -11,6 +11,7 @@ const STATUS_OF: Record<AgentErrorCode, number> = {
   FETCH_FAILED: 502,
   TOO_LARGE: 413,
   PUBLISH_FAILED: 502,
+  CONFLICT: 409,
   ENGINE_ERROR: 500,
 };
 

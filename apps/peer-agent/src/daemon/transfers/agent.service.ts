@@ -58,6 +58,8 @@ export class AgentService {
   private readonly paths: PathPolicy;
   private readonly log: (message: string) => void;
   private readonly detach = new Map<string, () => void>();
+  /** Stored transfers the engine could not take back at start, with the reason; listed as errors. */
+  private readonly unrestored = new Map<string, string>();
   private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: AgentServiceOptions) {
@@ -85,8 +87,11 @@ export class AgentService {
         const torrent = await this.addToEngine(record, await this.sourceOf(record));
         this.applyLimits(torrent, record.limits);
       } catch (err) {
-        // One unusable transfer must not keep the others from starting; its record stays.
-        this.log(`could not restore ${record.infoHash}: ${(err as Error).message}`);
+        // One unusable transfer must not keep the others from starting. Its record stays and it is
+        // listed as an error, so the user sees it and can remove it.
+        const reason = `could not be restored: ${(err as Error).message}`;
+        this.unrestored.set(record.infoHash, reason);
+        this.log(`${record.infoHash} ${reason}`);
       }
     }
     this.ticker = setInterval(() => {
@@ -111,10 +116,25 @@ export class AgentService {
   }
 
   list(): Transfer[] {
-    return this.session.torrents().map((t) => this.toTransfer(t));
+    const unrestored = [...this.unrestored.keys()].map((hash) => this.unrestoredTransfer(hash));
+    return [...this.session.torrents().map((t) => this.toTransfer(t)), ...unrestored];
   }
 
   get(infoHash: string): TransferDetail {
+    const hash = infoHash.toLowerCase();
+    if (this.unrestored.has(hash) && !this.session.getTorrent(hash)) {
+      const record = this.store.get(hash);
+      return {
+        ...this.unrestoredTransfer(hash),
+        files: [],
+        bitfield: '',
+        peers: [],
+        trackers: [],
+        uploadRateLimit: record?.limits.uploadRateLimit ?? 0,
+        downloadRateLimit: record?.limits.downloadRateLimit ?? 0,
+        maxConnections: record?.limits.maxConnections ?? 0,
+      };
+    }
     const torrent = this.require(infoHash);
     const record = this.store.get(torrent.infoHash);
     return {
@@ -214,6 +234,19 @@ export class AgentService {
   }
 
   async remove(infoHash: string, deleteData: boolean): Promise<void> {
+    const lower = infoHash.toLowerCase();
+    if (this.unrestored.has(lower) && !this.session.getTorrent(lower)) {
+      if (deleteData) {
+        throw new AgentError(
+          'CONFLICT',
+          'this transfer could not be loaded, so its files are unknown: remove it without deleteData and delete its data by hand',
+        );
+      }
+      await this.store.remove(lower);
+      this.unrestored.delete(lower);
+      this.events.removed(lower);
+      return;
+    }
     const torrent = this.require(infoHash);
     const hash = torrent.infoHash;
     this.detach.get(hash)?.();
@@ -358,8 +391,35 @@ export class AgentService {
 
   private require(infoHash: string): Torrent {
     const torrent = this.session.getTorrent(infoHash.toLowerCase());
-    if (!torrent) throw notFound(infoHash);
-    return torrent;
+    if (torrent) return torrent;
+    const reason = this.unrestored.get(infoHash.toLowerCase());
+    if (reason) throw new AgentError('CONFLICT', `this transfer ${reason}; it can only be removed`);
+    throw notFound(infoHash);
+  }
+
+  private unrestoredTransfer(infoHash: string): Transfer {
+    const record = this.store.get(infoHash);
+    return {
+      infoHash,
+      name: infoHash,
+      totalLength: 0,
+      state: 'error',
+      progress: 0,
+      downloaded: 0,
+      uploaded: 0,
+      downloadRate: 0,
+      uploadRate: 0,
+      peers: 0,
+      seeds: 0,
+      eta: null,
+      ratio: 0,
+      piecesDone: 0,
+      pieceCount: 0,
+      error: this.unrestored.get(infoHash),
+      saveDir: record?.saveDir ?? '',
+      addedAt: record?.addedAt ?? new Date(0).toISOString(),
+      paused: record?.paused ?? false,
+    };
   }
 
   private findTransfer(infoHash: string): Transfer | undefined {
