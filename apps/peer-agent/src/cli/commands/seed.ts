@@ -63,13 +63,16 @@ export function parsePort(value: string | undefined): number | undefined {
 
 export async function openSession(opts: TransferOptions): Promise<Session> {
   const dataDir = dataDirOf(opts);
+  const peerPort = parsePort(opts.peerPort);
+  const uploadRateLimit = parseRate(opts.uploadLimit, '--upload-limit');
+  const downloadRateLimit = parseRate(opts.downloadLimit, '--download-limit');
   try {
     return await Session.create({
       resumeDir: path.join(dataDir, 'resume'),
-      peerPort: parsePort(opts.peerPort),
+      peerPort,
       listenHost: opts.listenHost,
-      uploadRateLimit: parseRate(opts.uploadLimit, '--upload-limit'),
-      downloadRateLimit: parseRate(opts.downloadLimit, '--download-limit'),
+      uploadRateLimit,
+      downloadRateLimit,
     });
   } catch (err) {
     throw new CliError(`cannot start the peer listener: ${(err as Error).message}`);
