@@ -196,4 +196,69 @@ describe('share a directory through the tracker and download it with a second ag
     expect(await scrape()).toEqual({ complete: 0, downloaded: 1, incomplete: 0 });
     expect((await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).completed).toBe(1);
   });
+
+  test('a magnet link from the catalog is enough: metadata and data come from a seeder found through the tracker', async () => {
+    const { url, announceUrl } = tracker!;
+    const file = path.join(work.dir, 'magnet-source', 'dataset.csv');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, randomBytes(1_000_000 + 11));
+    const torrentFile = path.join(work.dir, 'dataset.torrent');
+    const created = await peerAgentRun([
+      'create',
+      file,
+      '--tracker',
+      announceUrl,
+      '--out',
+      torrentFile,
+      '--publish',
+      url,
+    ]);
+    const infoHash = /info hash:\s+([0-9a-f]{40})/.exec(created)![1]!;
+
+    const magnetSeeder = peerAgent([
+      'seed',
+      torrentFile,
+      file,
+      '--data-dir',
+      path.join(work.dir, 'magnet-seeder-data'),
+      '--peer-port',
+      '0',
+      '--listen-host',
+      '127.0.0.1',
+    ]);
+    started.push(magnetSeeder);
+    await magnetSeeder.waitFor(/seeding .* on port \d+/);
+    await until(
+      async () =>
+        (await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).seeders === 1,
+      'the seeder to be counted by the tracker',
+    );
+
+    const { magnet } = await getJson<{ magnet: string }>(
+      `${url}/api/v1/torrents/${infoHash}/magnet`,
+    );
+    expect(magnet).toContain(`xt=urn:btih:${infoHash}`);
+    expect(magnet).toContain(`tr=${encodeURIComponent(announceUrl)}`);
+    const out = path.join(work.dir, 'magnet-downloads');
+    const output = await peerAgentRun([
+      'download',
+      magnet,
+      '--out',
+      out,
+      '--data-dir',
+      path.join(work.dir, 'magnet-downloader-data'),
+      '--peer-port',
+      '0',
+      '--listen-host',
+      '127.0.0.1',
+    ]);
+    expect(output).toContain('fetching metadata from peers');
+    expect(await hashTree(out)).toEqual(await hashTree(path.dirname(file)));
+    await until(async () => {
+      const d = await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`);
+      return d.completed === 1 && d.leechers === 0;
+    }, 'the completion to be recorded');
+    await magnetSeeder.stop('SIGINT');
+    expect(magnetSeeder.exitCode, magnetSeeder.output).toBe(0);
+  });
 });
