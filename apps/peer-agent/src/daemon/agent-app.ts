@@ -52,9 +52,11 @@ export async function createAgentApp(
     createRequestSecurity({
       token,
       allowOrigins: config.allowOrigins,
+      // With --allow-remote-bind the bind address itself is also a valid Host. A wildcard address
+      // (0.0.0.0, ::) is never what a client sends, so such an agent still answers loopback names only.
       extraHostNames:
         config.allowRemoteBind && !isLoopbackBindAddress(config.apiHost)
-          ? [config.apiHost.toLowerCase()]
+          ? [hostHeaderName(config.apiHost)]
           : [],
     }),
   );
@@ -133,6 +135,10 @@ function defaultLog(message: string): void {
 /** The web app reads the agent's address and token from the fragment, which no server ever sees. */
 export function pairingLink(webUrl: string, apiUrl: string, token: string): string {
   return `${webUrl}/agent#agent=${encodeURIComponent(apiUrl)}&token=${token}`;
+}
+
+function hostHeaderName(host: string): string {
+  return host.includes(':') ? `[${host.toLowerCase()}]` : host.toLowerCase();
 }
 
 function urlHost(host: string): string {
