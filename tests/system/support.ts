@@ -179,16 +179,16 @@ export interface RunningTracker {
 /** The real tracker, `node apps/tracker-api/dist/main.js`, configured through its environment. */
 export async function startTracker(
   databasePath: string,
-  env: NodeJS.ProcessEnv = {},
+  options: { port?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunningTracker> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const proc = spawnProc(process.execPath, [TRACKER_MAIN], 'tracker', {
     env: {
       TRACKER_PORT: String(port),
       TRACKER_HOST: '127.0.0.1',
       TRACKER_DATABASE_PATH: databasePath,
       TRACKER_LOG_LEVEL: 'warn',
-      ...env,
+      ...options.env,
     },
   });
   const url = `http://127.0.0.1:${port}`;
