@@ -49,7 +49,12 @@ const services = [
       '--api-port',
       agentApiPort,
     ],
-    env: {},
+    // The web app's own origins are the ones the agent must accept, whatever port it runs on.
+    env: {
+      AGENT_WEB_URL: process.env.AGENT_WEB_URL ?? `http://localhost:${webPort}`,
+      AGENT_ALLOW_ORIGINS:
+        process.env.AGENT_ALLOW_ORIGINS ?? `http://localhost:${webPort},http://127.0.0.1:${webPort}`,
+    },
   },
 ];
 
