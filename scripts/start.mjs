@@ -53,7 +53,8 @@ const services = [
     env: {
       AGENT_WEB_URL: process.env.AGENT_WEB_URL ?? `http://localhost:${webPort}`,
       AGENT_ALLOW_ORIGINS:
-        process.env.AGENT_ALLOW_ORIGINS ?? `http://localhost:${webPort},http://127.0.0.1:${webPort}`,
+        process.env.AGENT_ALLOW_ORIGINS ??
+        `http://localhost:${webPort},http://127.0.0.1:${webPort}`,
     },
   },
 ];
