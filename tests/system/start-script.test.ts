@@ -123,7 +123,7 @@ describe('npm start (scripts/start.mjs)', () => {
     // The catalog the web shows is this tracker's: publish a torrent to it and find it there.
     const shared = path.join(work.dir, 'start-script-check.bin');
     writeFileSync(shared, Buffer.from('the whole system came up\n'));
-    await peerAgentRun([
+    const created = await peerAgentRun([
       'create',
       shared,
       '--tracker',
@@ -156,6 +156,10 @@ describe('npm start (scripts/start.mjs)', () => {
       }, `the web's / on port ${webPort}; output:\n${start.output}`);
       expect(page).toContain('start-script-check.bin');
       expect(page).not.toContain('The catalog is not available');
+      const infoHash = /info hash:\s+([0-9a-f]{40})/.exec(created)![1]!;
+      const torrentPage = await fetch(`http://127.0.0.1:${webPort}/torrents/${infoHash}`);
+      expect(torrentPage.status).toBe(200);
+      expect(await torrentPage.text()).toContain(infoHash);
       noteChildren();
     }
 
