@@ -214,7 +214,7 @@ export class PeerConnection extends EventEmitter {
     const rate = this.downloadMeter.rate();
     const byRate = Math.ceil((rate * 2) / BLOCK_SIZE);
     const peerMax = this.remoteExtended?.reqq ?? 250;
-    return Math.max(16, Math.min(byRate, peerMax, 500));
+    return Math.max(16, Math.min(byRate, peerMax, 256));
   }
 
   /** Drops and returns requests that waited longer than `timeoutMs` with no block from this peer meanwhile. */

@@ -81,7 +81,7 @@ const ENDGAME_REQUEST_TIMEOUT_MS = 5_000;
 const RESUME_SAVE_INTERVAL_MS = 4_000;
 const CHOKE_INTERVAL_MS = 10_000;
 /** Verified pieces waiting for the disk beyond this stop new requests: a slow disk slows us, never bloats us. */
-const MAX_PENDING_WRITE_BYTES = 16 << 20;
+const MAX_PENDING_WRITE_BYTES = 8 << 20;
 const CLIENT_VERSION = 'Swarmhub 0.1.0';
 
 /**
