@@ -62,11 +62,130 @@ function isAlive(pid: number): boolean {
   }
 }
 
+interface Ports {
+  tracker: number;
+  web: number;
+  agentApi: number;
+  agentPeer: number;
+}
+
+/** One run of `node scripts/start.mjs`, in its own process group as a terminal would start it. */
+class StartedSystem {
+  readonly start: Proc;
+  readonly seenPids = new Set<number>();
+
+  constructor(
+    readonly dir: string,
+    readonly ports: Ports,
+  ) {
+    this.start = spawnProc(process.execPath, [START_SCRIPT], 'start.mjs', {
+      detached: true,
+      env: {
+        TRACKER_PORT: String(ports.tracker),
+        TRACKER_HOST: '127.0.0.1',
+        TRACKER_DATABASE_PATH: path.join(dir, 'tracker', 'tracker.sqlite'),
+        WEB_PORT: String(ports.web),
+        AGENT_API_PORT: String(ports.agentApi),
+        AGENT_PEER_PORT: String(ports.agentPeer),
+        AGENT_PEER_HOST: '127.0.0.1',
+        AGENT_DATA_DIR: path.join(dir, 'agent'),
+        AGENT_DOWNLOAD_DIR: path.join(dir, 'downloads'),
+      },
+    });
+  }
+
+  static async launch(dir: string): Promise<StartedSystem> {
+    const [tracker, web, agentApi, agentPeer] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    return new StartedSystem(dir, { tracker, web, agentApi, agentPeer });
+  }
+
+  get trackerUrl(): string {
+    return `http://127.0.0.1:${this.ports.tracker}`;
+  }
+
+  get webUrl(): string {
+    return `http://127.0.0.1:${this.ports.web}`;
+  }
+
+  get agentApiUrl(): string {
+    return `http://127.0.0.1:${this.ports.agentApi}/api/v1`;
+  }
+
+  noteChildren(): void {
+    descendants(this.start.pid).forEach((pid) => this.seenPids.add(pid));
+  }
+
+  private async poll<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
+    return until(
+      async () => {
+        if (!this.start.running) throw new Error(`start.mjs exited:\n${this.start.output}`);
+        return check();
+      },
+      `${what}; output so far:\n${this.start.output.slice(-3000)}`,
+    );
+  }
+
+  async trackerHealth(): Promise<{ status: string }> {
+    const health = await this.poll("the tracker's /health", async () => {
+      const res = await fetch(`${this.trackerUrl}/health`);
+      return res.ok ? ((await res.json()) as { status: string }) : undefined;
+    });
+    this.noteChildren();
+    return health;
+  }
+
+  /** The agent's health, asked with the token it wrote into AGENT_DATA_DIR. */
+  async agentHealth(): Promise<{ ok: boolean; peerPort: number }> {
+    const health = await this.poll("the agent's /api/v1/health", async () => {
+      const tokenFile = path.join(this.dir, 'agent', 'token');
+      if (!existsSync(tokenFile)) return undefined;
+      const res = await fetch(`${this.agentApiUrl}/health`, {
+        headers: { authorization: `Bearer ${readFileSync(tokenFile, 'utf8').trim()}` },
+      });
+      return res.ok ? ((await res.json()) as { ok: boolean; peerPort: number }) : undefined;
+    });
+    this.noteChildren();
+    return health;
+  }
+
+  async webPage(route: string): Promise<string> {
+    const page = await this.poll(`the web's ${route}`, async () => {
+      const res = await fetch(`${this.webUrl}${route}`);
+      return res.status === 200 ? await res.text() : undefined;
+    });
+    this.noteChildren();
+    return page;
+  }
+
+  /** Waits until every process start.mjs started has ended and no port answers any more. */
+  async expectAllGone(): Promise<void> {
+    const children = [...this.seenPids];
+    await until(
+      async () => children.every((pid) => !isAlive(pid)),
+      `every child of start.mjs to end (alive: ${children.filter(isAlive).join(', ')})`,
+      20_000,
+    );
+    await expect(fetch(`${this.trackerUrl}/health`)).rejects.toThrow();
+    await expect(fetch(`${this.agentApiUrl}/health`)).rejects.toThrow();
+    if (WEB_BUILT) await expect(fetch(`${this.webUrl}/`)).rejects.toThrow();
+  }
+
+  /** After a failure midway: nothing this test started may outlive it. */
+  async kill(): Promise<void> {
+    if (this.start.running) await this.start.stop('SIGKILL');
+    for (const pid of this.seenPids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  }
+}
+
 describe('npm start (scripts/start.mjs)', () => {
   let work: { dir: string; remove: () => Promise<void> };
-  let start: Proc | undefined;
   let repoDataBefore: string[] | null;
-  const seenPids = new Set<number>();
+  const systems: StartedSystem[] = [];
 
   beforeAll(async () => {
     await buildApps();
@@ -75,112 +194,74 @@ describe('npm start (scripts/start.mjs)', () => {
   });
 
   afterAll(async () => {
-    // On a failure midway, nothing this test started may outlive it.
-    if (start?.running) await start.stop('SIGKILL');
-    for (const pid of seenPids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (const system of systems) await system.kill();
     // scripts/start.mjs creates an empty ./data even when every path points elsewhere (reported
     // to its owner); undo that here so the test leaves the working tree as it found it.
     if (repoDataBefore === null && listTree(REPO_DATA)?.length === 0) rmdirSync(REPO_DATA);
     await work?.remove();
   });
 
-  test('starts the tracker, the agent and the web on the configured ports, writes only to the configured paths, and Ctrl-C stops every child', async () => {
-    const [trackerPort, webPort, agentApiPort, agentPeerPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
-    const trackerUrl = `http://127.0.0.1:${trackerPort}`;
-    start = spawnProc(process.execPath, [START_SCRIPT], 'start.mjs', {
-      env: {
-        TRACKER_PORT: String(trackerPort),
-        TRACKER_HOST: '127.0.0.1',
-        TRACKER_DATABASE_PATH: path.join(work.dir, 'tracker', 'tracker.sqlite'),
-        WEB_PORT: String(webPort),
-        AGENT_API_PORT: String(agentApiPort),
-        AGENT_PEER_PORT: String(agentPeerPort),
-        AGENT_PEER_HOST: '127.0.0.1',
-        AGENT_DATA_DIR: path.join(work.dir, 'agent'),
-        AGENT_DOWNLOAD_DIR: path.join(work.dir, 'downloads'),
-      },
-    });
-    const noteChildren = () => descendants(start!.pid).forEach((pid) => seenPids.add(pid));
+  test('starts the tracker, the agent and the web on the configured ports, writes only to the configured paths, and SIGINT stops every child', async () => {
+    const dir = path.join(work.dir, 'pid-sigint');
+    const system = await StartedSystem.launch(dir);
+    systems.push(system);
+    const { start, ports, trackerUrl } = system;
 
     await start.waitFor(/Swarmhub is starting/);
-    expect(start.output).toContain(`http://127.0.0.1:${trackerPort}/announce`);
-    expect(start.output).toContain(`http://localhost:${webPort}/`);
+    expect(start.output).toContain(`${trackerUrl}/announce`);
+    expect(start.output).toContain(`http://localhost:${ports.web}/`);
 
-    const health = await until(async () => {
-      if (!start!.running) throw new Error(`start.mjs exited:\n${start!.output}`);
-      const res = await fetch(`${trackerUrl}/health`);
-      return res.ok ? ((await res.json()) as { status: string }) : undefined;
-    }, `the tracker's /health; output:\n${start.output}`);
-    expect(health.status).toBe('ok');
-    expect(existsSync(path.join(work.dir, 'tracker', 'tracker.sqlite'))).toBe(true);
-    noteChildren();
-
-    // The catalog the web shows is this tracker's: publish a torrent to it and find it there.
-    const shared = path.join(work.dir, 'start-script-check.bin');
-    writeFileSync(shared, Buffer.from('the whole system came up\n'));
-    const created = await peerAgentRun([
-      'create',
-      shared,
-      '--tracker',
-      `${trackerUrl}/announce`,
-      '--out',
-      path.join(work.dir, 'check.torrent'),
-      '--publish',
-      trackerUrl,
-    ]);
-
-    // The local agent: its control API answers with the token it wrote into AGENT_DATA_DIR.
-    const agentHealth = await until(async () => {
-      if (!start!.running) throw new Error(`start.mjs exited:\n${start!.output}`);
-      const tokenFile = path.join(work.dir, 'agent', 'token');
-      if (!existsSync(tokenFile)) return undefined;
-      const res = await fetch(`http://127.0.0.1:${agentApiPort}/api/v1/health`, {
-        headers: { authorization: `Bearer ${readFileSync(tokenFile, 'utf8').trim()}` },
-      });
-      return res.ok ? ((await res.json()) as { ok: boolean; peerPort: number }) : undefined;
-    }, `the agent's /api/v1/health on port ${agentApiPort}; output:\n${start.output}`);
-    expect(agentHealth).toMatchObject({ ok: true, peerPort: agentPeerPort });
-    expect(existsSync(path.join(work.dir, 'downloads'))).toBe(true);
-    noteChildren();
+    expect((await system.trackerHealth()).status).toBe('ok');
+    expect(existsSync(path.join(dir, 'tracker', 'tracker.sqlite'))).toBe(true);
+    expect(await system.agentHealth()).toMatchObject({ ok: true, peerPort: ports.agentPeer });
+    expect(existsSync(path.join(dir, 'downloads'))).toBe(true);
 
     if (WEB_BUILT) {
-      const page = await until(async () => {
-        if (!start!.running) throw new Error(`start.mjs exited:\n${start!.output}`);
-        const res = await fetch(`http://127.0.0.1:${webPort}/`);
-        return res.status === 200 ? await res.text() : undefined;
-      }, `the web's / on port ${webPort}; output:\n${start.output}`);
-      expect(page).toContain('start-script-check.bin');
-      expect(page).not.toContain('The catalog is not available');
+      // The catalog the web shows is this tracker's: publish a torrent to it and find it there.
+      const shared = path.join(dir, 'start-script-check.bin');
+      writeFileSync(shared, Buffer.from('the whole system came up\n'));
+      const created = await peerAgentRun([
+        'create',
+        shared,
+        '--tracker',
+        `${trackerUrl}/announce`,
+        '--out',
+        path.join(dir, 'check.torrent'),
+        '--publish',
+        trackerUrl,
+      ]);
       const infoHash = /info hash:\s+([0-9a-f]{40})/.exec(created)![1]!;
-      const torrentPage = await fetch(`http://127.0.0.1:${webPort}/torrents/${infoHash}`);
-      expect(torrentPage.status).toBe(200);
-      expect(await torrentPage.text()).toContain(infoHash);
-      noteChildren();
+      const catalog = await system.webPage('/');
+      expect(catalog).toContain('start-script-check.bin');
+      expect(catalog).not.toContain('The catalog is not available');
+      expect(await system.webPage(`/torrents/${infoHash}`)).toContain(infoHash);
     }
 
     expect(start.running).toBe(true);
-    const children = [...seenPids];
-    expect(children.length).toBeGreaterThanOrEqual(WEB_BUILT ? 3 : 2);
+    expect(system.seenPids.size).toBeGreaterThanOrEqual(WEB_BUILT ? 3 : 2);
 
     await start.stop('SIGINT');
     expect(start.exitCode, start.output).toBe(0);
     // The agent closed itself (announcing `stopped`, flushing state) rather than being killed.
     expect(start.output).toContain('[agent] exited (0)');
-    await until(
-      async () => children.every((pid) => !isAlive(pid)),
-      `every child of start.mjs to end (alive: ${children.filter(isAlive).join(', ')})`,
-      20_000,
-    );
-    await expect(fetch(`${trackerUrl}/health`)).rejects.toThrow();
-    if (WEB_BUILT) await expect(fetch(`http://127.0.0.1:${webPort}/`)).rejects.toThrow();
-    await expect(fetch(`http://127.0.0.1:${agentApiPort}/api/v1/health`)).rejects.toThrow();
+    await system.expectAllGone();
 
     // Nothing was written into the repository's own ./data.
     expect(listTree(REPO_DATA) ?? []).toEqual(repoDataBefore ?? []);
+  });
+
+  test('Ctrl-C in a terminal (SIGINT to the whole process group) stops every child', async () => {
+    const system = await StartedSystem.launch(path.join(work.dir, 'group-sigint'));
+    systems.push(system);
+    await system.trackerHealth();
+    await system.agentHealth();
+    if (WEB_BUILT) await system.webPage('/');
+    expect(system.seenPids.size).toBeGreaterThanOrEqual(WEB_BUILT ? 3 : 2);
+
+    // start.mjs was spawned detached, so it leads its own group: this is what the terminal does.
+    process.kill(-system.start.pid, 'SIGINT');
+    await system.start.exited;
+    expect(system.start.exitCode, system.start.output).toBe(0);
+    await system.expectAllGone();
   });
 });

@@ -143,10 +143,11 @@ export function spawnProc(
   command: string,
   args: string[],
   label: string,
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; detached?: boolean } = {},
 ): Proc {
   const child = spawn(command, args, {
     cwd: options.cwd ?? REPO_ROOT,
+    detached: options.detached ?? false,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
