@@ -1,0 +1,3 @@
+export type * from './agent.js';
+export type * from './catalog.js';
+export type * from './errors.js';
