@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AgentClient } from '../src/client/agent-client.js';
-import type { Transfer } from '../src/client/api-types.js';
+import type { Transfer } from '@swarmhub/api-types';
 import {
   CLI_BIN,
   removeTestDir,

@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AgentApiError, AgentClient } from '../src/client/agent-client.js';
-import type { AgentEvent, Transfer } from '../src/client/api-types.js';
+import type { AgentEvent, Transfer } from '@swarmhub/api-types';
 import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
 import { TinyTracker } from './daemon-support/tiny-tracker.js';
 import { waitFor } from './daemon-support/wait.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { StateStore, type TransferRecord } from '../src/daemon/state/state-store.js';
 import { TransferEvents } from '../src/daemon/transfers/transfer-events.js';
-import type { AgentEvent, Transfer } from '../src/client/api-types.js';
+import type { AgentEvent, Transfer } from '@swarmhub/api-types';
 
 let dir: string;
 beforeEach(async () => {

@@ -9,7 +9,7 @@ import type {
   Settings,
   Transfer,
   TransferDetail,
-} from './api-types.js';
+} from '@swarmhub/api-types';
 
 /** An answer of the agent other than success, or no answer at all (`statusCode` 0). */
 export class AgentApiError extends Error {

@@ -1,6 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import type { z } from 'zod';
-import type { CreateTorrentResponse } from '../../client/api-types.js';
+import type { CreateTorrentResponse } from '@swarmhub/api-types';
 import { AgentService } from '../transfers/agent.service.js';
 import { createBody } from './dto.js';
 import { ZodPipe } from './zod-pipe.js';

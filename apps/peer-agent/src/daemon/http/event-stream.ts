@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentEvent } from '../../client/api-types.js';
+import type { AgentEvent } from '@swarmhub/api-types';
 import type { AgentService } from '../transfers/agent.service.js';
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import type { Health } from '../../client/api-types.js';
+import type { Health } from '@swarmhub/api-types';
 import { AgentService } from '../transfers/agent.service.js';
 
 @Controller('health')

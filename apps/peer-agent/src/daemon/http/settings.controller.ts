@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import type { z } from 'zod';
-import type { Settings } from '../../client/api-types.js';
+import type { Settings } from '@swarmhub/api-types';
 import { AgentService } from '../transfers/agent.service.js';
 import { limitsBody } from './dto.js';
 import { ZodPipe } from './zod-pipe.js';

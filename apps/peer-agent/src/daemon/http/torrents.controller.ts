@@ -15,7 +15,7 @@ import {
 import { FileInterceptor } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import type { z } from 'zod';
-import type { Transfer, TransferDetail } from '../../client/api-types.js';
+import type { Transfer, TransferDetail } from '@swarmhub/api-types';
 import { AgentService, type AddTransferInput } from '../transfers/agent.service.js';
 import { MAX_TORRENT_FILE_BYTES } from '../transfers/fetch-torrent.js';
 import { addTorrentBody, deleteDataQuery, infoHashParam, limitsBody } from './dto.js';

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Settings } from '../../client/api-types.js';
+import type { Settings } from '@swarmhub/api-types';
 import { writeFileAtomic } from './atomic-file.js';
 
 const infoHash = z.string().regex(/^[0-9a-f]{40}$/);

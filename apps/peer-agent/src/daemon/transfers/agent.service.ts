@@ -17,7 +17,7 @@ import type {
   Settings,
   Transfer,
   TransferDetail,
-} from '../../client/api-types.js';
+} from '@swarmhub/api-types';
 import { AgentError } from '../agent-error.js';
 import type { PathPolicy } from '../security/path-policy.js';
 import type { StateStore, TransferRecord } from '../state/state-store.js';

@@ -1,5 +1,5 @@
 import type { Metainfo } from '@swarmhub/metainfo';
-import type { CreateTorrentRequest } from '../../client/api-types.js';
+import type { CreateTorrentRequest } from '@swarmhub/api-types';
 import { AgentError } from '../agent-error.js';
 
 const PUBLISH_TIMEOUT_MS = 30_000;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AgentEvent, Transfer } from '../../client/api-types.js';
+import type { AgentEvent, Transfer } from '@swarmhub/api-types';
 
 export const MIN_EVENT_INTERVAL_MS = 250;
 
