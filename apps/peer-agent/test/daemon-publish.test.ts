@@ -1,4 +1,3 @@
-import './daemon-support/cjs-interop.js';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
