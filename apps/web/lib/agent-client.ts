@@ -3,93 +3,17 @@
 // server (maybe on another machine) cannot reach. Every request carries the bearer token and a
 // timeout, so an absent or silent agent never leaves the page hanging.
 
+import type {
+  CreateTorrentRequest,
+  CreateTorrentResponse,
+  Health,
+  Transfer,
+  TransferDetail,
+  TransferList,
+} from '@swarmhub/api-types';
 import { SseParser } from './sse-parser';
 
-export type TransferState =
-  'metadata' | 'checking' | 'downloading' | 'seeding' | 'paused' | 'error';
-
-export interface Transfer {
-  infoHash: string;
-  name: string;
-  totalLength: number;
-  state: TransferState;
-  progress: number;
-  downloaded: number;
-  uploaded: number;
-  downloadRate: number;
-  uploadRate: number;
-  peers: number;
-  seeds: number;
-  eta: number | null;
-  ratio: number;
-  piecesDone: number;
-  pieceCount: number;
-  error?: string;
-  saveDir: string;
-  addedAt: string;
-  paused: boolean;
-}
-
-export interface PeerInfo {
-  address: string;
-  port: number;
-  client: string;
-  downloadRate: number;
-  uploadRate: number;
-  progress: number;
-  flags: string;
-}
-
-export interface TrackerInfo {
-  url: string;
-  tier: number;
-  lastAnnounceAt?: string;
-  lastResult?: string;
-  seeders?: number;
-  leechers?: number;
-}
-
-/**
- * One transfer in full. docs/interfaces.md writes it as `extends Transfer` with `peers: PeerInfo[]`:
- * in the detail, `peers` is the list of connected peers, not the count.
- */
-export type TransferDetail = Omit<Transfer, 'peers'> & {
-  files: { path: string; length: number; downloaded: number }[];
-  /** base64 of the piece bitfield, piece 0 in the high bit of the first byte */
-  bitfield: string;
-  peers: PeerInfo[];
-  trackers: TrackerInfo[];
-  uploadRateLimit: number;
-  downloadRateLimit: number;
-  maxConnections: number;
-};
-
-export interface AgentHealth {
-  ok: boolean;
-  version: string;
-  peerPort: number;
-}
-
-export interface CreateRequest {
-  path: string;
-  trackers: string[];
-  publishTo?: string;
-  title?: string;
-  description?: string;
-  category?: string;
-  tags?: string;
-  private?: boolean;
-  comment?: string;
-  pieceLength?: number;
-}
-
-export interface CreateResult {
-  infoHash: string;
-  magnet: string;
-  transfer: Transfer;
-  published?: { url: string };
-}
-
+/** An event of the agent's stream as handed to the page (the wire form is api-types' `AgentEvent`). */
 export type AgentEvent =
   { type: 'transfer'; transfer: Transfer } | { type: 'removed'; infoHash: string };
 
@@ -184,12 +108,12 @@ export class AgentClient {
     this.timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
-  health(): Promise<AgentHealth> {
-    return this.json<AgentHealth>('GET', '/api/v1/health');
+  health(): Promise<Health> {
+    return this.json<Health>('GET', '/api/v1/health');
   }
 
   async listTransfers(): Promise<Transfer[]> {
-    const body = await this.json<{ torrents: Transfer[] }>('GET', '/api/v1/torrents');
+    const body = await this.json<TransferList>('GET', '/api/v1/torrents');
     return Array.isArray(body.torrents) ? body.torrents : [];
   }
 
@@ -220,8 +144,8 @@ export class AgentClient {
     );
   }
 
-  create(request: CreateRequest): Promise<CreateResult> {
-    return this.json<CreateResult>('POST', '/api/v1/create', request, CREATE_TIMEOUT_MS);
+  create(request: CreateTorrentRequest): Promise<CreateTorrentResponse> {
+    return this.json<CreateTorrentResponse>('POST', '/api/v1/create', request, CREATE_TIMEOUT_MS);
   }
 
   /**

@@ -1,7 +1,7 @@
 // Turns the catalog page's URL parameters into a tracker query. The URL uses the words a person
 // reads in the sort menu ("newest"); the tracker takes a field and an order.
 
-import type { CatalogQuery, CatalogSortField } from './tracker-api';
+import type { CatalogQuery, CatalogSortField } from '@swarmhub/api-types';
 
 export const SORT_OPTIONS = [
   { value: 'newest', label: 'Newest', field: 'uploaded', order: 'desc' },

@@ -2,56 +2,17 @@
 // It runs on the web server only: the tracker's address is configuration, not something the
 // browser needs to know.
 
-export interface TorrentSummary {
-  infoHash: string;
-  title: string;
-  name: string;
-  category: string | null;
-  tags: string[];
-  totalSize: number;
-  pieceLength: number;
-  pieceCount: number;
-  fileCount: number;
-  private: boolean;
-  uploadedAt: string;
-  seeders: number;
-  leechers: number;
-  completed: number;
-}
+import type {
+  CatalogQuery,
+  CategoryList,
+  CompletionBucket,
+  CompletionSeries,
+  TorrentDetail,
+  TorrentPage,
+} from '@swarmhub/api-types';
 
-export interface TorrentDetail extends TorrentSummary {
-  description: string | null;
-  createdBy: string | null;
-  comment: string | null;
-  creationDate: string | null;
-  files: { path: string; size: number }[];
-  magnet: string;
-  /** An absolute path on the tracker: /api/v1/torrents/<infoHash>/torrent */
-  torrentUrl: string;
-}
-
-export interface TorrentPage {
-  items: TorrentSummary[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export type CatalogSortField = 'uploaded' | 'seeders' | 'leechers' | 'completed' | 'size' | 'name';
-
-export interface CatalogQuery {
-  q?: string;
-  category?: string;
-  sort?: CatalogSortField;
-  order?: 'asc' | 'desc';
-  page?: number;
-  pageSize?: number;
-}
-
-export interface CompletionSeries {
-  bucket: 'hour' | 'day';
-  points: { at: string; count: number }[];
-}
+// app/torrents/[infoHash]/page.tsx still takes this type from here; it can import the package.
+export type { CompletionSeries } from '@swarmhub/api-types';
 
 export type TrackerApiErrorCode =
   'UNREACHABLE' | 'TIMEOUT' | 'NOT_FOUND' | 'DUPLICATE' | 'REJECTED' | 'BAD_RESPONSE';
@@ -119,13 +80,13 @@ export async function getTorrent(infoHash: string): Promise<TorrentDetail | null
 
 export async function getCompletions(
   infoHash: string,
-  bucket: 'hour' | 'day',
+  bucket: CompletionBucket,
 ): Promise<CompletionSeries> {
   return requestJson<CompletionSeries>(`/api/v1/torrents/${infoHash}/completions?bucket=${bucket}`);
 }
 
 export async function getCategories(): Promise<string[]> {
-  const body = await requestJson<{ categories: string[] }>('/api/v1/categories');
+  const body = await requestJson<CategoryList>('/api/v1/categories');
   return Array.isArray(body.categories) ? body.categories : [];
 }
 

@@ -1,7 +1,8 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import { AgentError, type AgentClient, type Transfer } from '../../lib/agent-client';
+import type { Transfer } from '@swarmhub/api-types';
+import { AgentError, type AgentClient } from '../../lib/agent-client';
 
 export function AddMagnetForm({
   client,

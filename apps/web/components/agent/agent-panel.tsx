@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { AgentError, type Transfer } from '../../lib/agent-client';
+import type { Transfer } from '@swarmhub/api-types';
+import { AgentError } from '../../lib/agent-client';
 import { AddMagnetForm } from './add-magnet-form';
 import { AgentStatusBanner } from './agent-status-banner';
 import { CreateTorrentForm } from './create-torrent-form';

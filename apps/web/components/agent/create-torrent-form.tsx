@@ -2,12 +2,8 @@
 
 import Link from 'next/link';
 import { useId, useState, type FormEvent } from 'react';
-import {
-  AgentError,
-  type AgentClient,
-  type CreateResult,
-  type Transfer,
-} from '../../lib/agent-client';
+import type { CreateTorrentResponse, Transfer } from '@swarmhub/api-types';
+import { AgentError, type AgentClient } from '../../lib/agent-client';
 
 // The agent hashes a file or folder on the user's machine, seeds it, and (when asked) publishes
 // the new torrent to this site's catalog.
@@ -24,7 +20,7 @@ export function CreateTorrentForm({
 }) {
   const ids = useId();
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<CreateResult | null>(null);
+  const [result, setResult] = useState<CreateTorrentResponse | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {

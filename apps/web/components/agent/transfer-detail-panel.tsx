@@ -1,12 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import {
-  AgentError,
-  type AgentClient,
-  type Transfer,
-  type TransferDetail,
-} from '../../lib/agent-client';
+import type { Transfer, TransferDetail } from '@swarmhub/api-types';
+import { AgentError, type AgentClient } from '../../lib/agent-client';
 import { formatBytes, formatPercent, formatRate } from '../../lib/format';
 import { PieceMap } from './piece-map';
 

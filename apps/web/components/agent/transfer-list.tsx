@@ -1,4 +1,4 @@
-import type { Transfer } from '../../lib/agent-client';
+import type { Transfer } from '@swarmhub/api-types';
 import { formatBytes, formatDuration, formatRate } from '../../lib/format';
 import { ProgressBar } from './progress-bar';
 

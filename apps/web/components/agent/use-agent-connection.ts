@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Health, Transfer } from '@swarmhub/api-types';
 import {
   AgentClient,
   AgentError,
@@ -9,16 +10,14 @@ import {
   pairingFromFragment,
   savePairing,
   type AgentErrorCode,
-  type AgentHealth,
   type AgentPairing,
-  type Transfer,
 } from '../../lib/agent-client';
 
 export type ConnectionStatus =
   | { kind: 'loading' }
   | { kind: 'not-paired' }
   | { kind: 'connecting' }
-  | { kind: 'connected'; health: AgentHealth }
+  | { kind: 'connected'; health: Health }
   | { kind: 'unreachable'; code: AgentErrorCode; message: string; retryInSeconds: number | null };
 
 const RETRY_DELAYS_S = [2, 4, 8, 15, 30];

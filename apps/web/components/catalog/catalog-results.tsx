@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { catalogHref, type CatalogParams } from '../../lib/catalog-query';
 import { formatAge, formatBytes, formatTimestamp } from '../../lib/format';
-import type { TorrentPage } from '../../lib/tracker-api';
+import type { TorrentPage } from '@swarmhub/api-types';
 import { Pagination } from './pagination';
 
 export function CatalogResults({

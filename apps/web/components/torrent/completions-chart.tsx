@@ -1,4 +1,4 @@
-import type { CompletionSeries } from '../../lib/tracker-api';
+import type { CompletionSeries } from '@swarmhub/api-types';
 
 const WIDTH = 640;
 const HEIGHT = 180;

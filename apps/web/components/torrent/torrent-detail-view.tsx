@@ -1,5 +1,5 @@
 import { formatBytes, formatTimestamp } from '../../lib/format';
-import type { CompletionSeries, TorrentDetail } from '../../lib/tracker-api';
+import type { CompletionSeries, TorrentDetail } from '@swarmhub/api-types';
 import { CompletionsChart } from './completions-chart';
 import { CopyButton } from './copy-button';
 import { DownloadWithAgent } from './download-with-agent';
