@@ -139,13 +139,17 @@ class StartedSystem {
     return health;
   }
 
+  agentToken(): string {
+    return readFileSync(path.join(this.dir, 'agent', 'token'), 'utf8').trim();
+  }
+
   /** The agent's health, asked with the token it wrote into AGENT_DATA_DIR. */
   async agentHealth(): Promise<{ ok: boolean; peerPort: number }> {
     const health = await this.poll("the agent's /api/v1/health", async () => {
       const tokenFile = path.join(this.dir, 'agent', 'token');
       if (!existsSync(tokenFile)) return undefined;
       const res = await fetch(`${this.agentApiUrl}/health`, {
-        headers: { authorization: `Bearer ${readFileSync(tokenFile, 'utf8').trim()}` },
+        headers: { authorization: `Bearer ${this.agentToken()}` },
       });
       return res.ok ? ((await res.json()) as { ok: boolean; peerPort: number }) : undefined;
     });
@@ -215,6 +219,18 @@ describe('npm start (scripts/start.mjs)', () => {
     expect(existsSync(path.join(dir, 'tracker', 'tracker.sqlite'))).toBe(true);
     expect(await system.agentHealth()).toMatchObject({ ok: true, peerPort: ports.agentPeer });
     expect(existsSync(path.join(dir, 'downloads'))).toBe(true);
+    // The agent pairs with, and accepts requests from, the web app started beside it.
+    expect(start.output).toContain(`Pair the web app: http://localhost:${ports.web}/agent#agent=`);
+    for (const [origin, status] of [
+      [`http://localhost:${ports.web}`, 200],
+      [`http://127.0.0.1:${ports.web}`, 200],
+      ['http://attacker.example', 403],
+    ] as const) {
+      const res = await fetch(`${system.agentApiUrl}/health`, {
+        headers: { authorization: `Bearer ${system.agentToken()}`, origin },
+      });
+      expect(res.status, origin).toBe(status);
+    }
 
     if (WEB_BUILT) {
       // The catalog the web shows is this tracker's: publish a torrent to it and find it there.
