@@ -3,13 +3,12 @@
 // the web app, and a local peer agent. Each runs as its own process; if one exits, the others
 // are stopped too, so a half-started system never lingers. Ctrl-C stops everything.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = resolve(root, 'data');
-mkdirSync(dataDir, { recursive: true });
 
 const trackerPort = process.env.TRACKER_PORT ?? '6969';
 const webPort = process.env.WEB_PORT ?? '3000';
@@ -39,18 +38,12 @@ const services = [
     name: 'agent',
     entry: join(root, 'apps/peer-agent/dist/daemon/main.js'),
     command: process.execPath,
-    args: [
-      join(root, 'apps/peer-agent/bin/peer-agent.js'),
-      'serve',
-      '--data-dir',
-      process.env.AGENT_DATA_DIR ?? join(dataDir, 'agent'),
-      '--download-dir',
-      process.env.AGENT_DOWNLOAD_DIR ?? join(dataDir, 'downloads'),
-      '--api-port',
-      agentApiPort,
-    ],
+    args: [join(root, 'apps/peer-agent/dist/daemon/main.js')],
     // The web app's own origins are the ones the agent must accept, whatever port it runs on.
     env: {
+      AGENT_DATA_DIR: process.env.AGENT_DATA_DIR ?? join(dataDir, 'agent'),
+      AGENT_DOWNLOAD_DIR: process.env.AGENT_DOWNLOAD_DIR ?? join(dataDir, 'downloads'),
+      AGENT_API_PORT: agentApiPort,
       AGENT_WEB_URL: process.env.AGENT_WEB_URL ?? `http://localhost:${webPort}`,
       AGENT_ALLOW_ORIGINS:
         process.env.AGENT_ALLOW_ORIGINS ??
@@ -66,7 +59,11 @@ function stopAll(code) {
   if (stopping) return;
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 5000).unref();
+  // A child that ignores SIGTERM must not outlive us as an orphan.
+  setTimeout(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    process.exit(code);
+  }, 5000).unref();
   Promise.all(
     children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
   ).then(() => process.exit(code));
