@@ -58,5 +58,8 @@ export function registerServe(program: Command): void {
         if (err instanceof ConfigError) throw new CliError(err.message);
         throw err;
       }
+      // The agent has closed: exit now, so a second signal (a terminal's Ctrl-C reaching the
+      // whole process group) cannot hit Node mid-shutdown and turn a clean stop into a crash.
+      process.exit(0);
     });
 }
