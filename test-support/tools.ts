@@ -27,7 +27,7 @@ export function testWithTools(...names: string[]): typeof test {
         );
       })) as unknown as typeof test;
   }
-  return test.skip;
+  return test.skip as unknown as typeof test;
 }
 
 /** Throws under CI when a tool is missing; returns false locally so callers can skip. */
