@@ -8,8 +8,8 @@ import {
   type WireDecoderOptions,
   type WireEvent,
 } from '../src/index.js';
+import { expectWireError, hex } from './support.js';
 
-const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const infoHash = Buffer.alloc(20, 0xaa);
 const peerId = Buffer.from('-TR3000-xxxxxxxxxxxx', 'latin1');
 const handshake = encodeHandshake({ infoHash, peerId, extensions: true, fast: true });
@@ -26,17 +26,6 @@ function splits(stream: Buffer): Buffer[][] {
     out.push([stream.subarray(0, cut), stream.subarray(cut)]);
   out.push([...stream].map((byte) => Buffer.from([byte])));
   return out;
-}
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WireError);
-    expect((error as WireError).code).toBe(code);
-    return;
-  }
-  expect.unreachable(`expected WireError ${code}`);
 }
 
 const conversation: Message[] = [
@@ -99,16 +88,16 @@ describe('WireDecoder', () => {
     expect(decodeAll([piece16], { handshake: false })).toHaveLength(1);
     const block128 = Buffer.alloc(128 * 1024, 2);
     const piece128 = encodeMessage({ type: 'piece', index: 0, begin: 0, block: block128 });
-    expectCode(() => decodeAll([piece128], { handshake: false }), 'MESSAGE_TOO_LONG');
+    expectWireError(() => decodeAll([piece128], { handshake: false }), 'MESSAGE_TOO_LONG');
     const events = decodeAll([piece128], { handshake: false, maxMessageLength: 128 * 1024 + 13 });
     expect(events).toEqual([{ type: 'piece', index: 0, begin: 0, block: block128 }]);
   });
 
   it('rejects an oversized message from its length prefix alone, before buffering it', () => {
     const decoder = new WireDecoder({ handshake: false });
-    expectCode(() => decoder.push(hex('7fffffff')), 'MESSAGE_TOO_LONG');
+    expectWireError(() => decoder.push(hex('7fffffff')), 'MESSAGE_TOO_LONG');
     const second = new WireDecoder({ handshake: false });
-    expectCode(() => second.push(hex('00100000 07')), 'MESSAGE_TOO_LONG');
+    expectWireError(() => second.push(hex('00100000 07')), 'MESSAGE_TOO_LONG');
   });
 
   it.each([
@@ -121,15 +110,15 @@ describe('WireDecoder', () => {
     ['piece without offset', '00000005 07 00000000'],
     ['extended without id', '00000001 14'],
   ])('rejects %s with BAD_MESSAGE_LENGTH', (_name, bytes) => {
-    expectCode(() => decodeAll([hex(bytes)], { handshake: false }), 'BAD_MESSAGE_LENGTH');
+    expectWireError(() => decodeAll([hex(bytes)], { handshake: false }), 'BAD_MESSAGE_LENGTH');
   });
 
   it('checks bitfields against the piece count: size and spare bits', () => {
-    expectCode(
+    expectWireError(
       () => decodeAll([hex('00000002 05 ff')], { handshake: false, pieceCount: 11 }),
       'BAD_BITFIELD',
     );
-    expectCode(
+    expectWireError(
       () => decodeAll([hex('00000003 05 fff0')], { handshake: false, pieceCount: 11 }),
       'BAD_BITFIELD',
     );
@@ -139,19 +128,19 @@ describe('WireDecoder', () => {
   });
 
   it('bounds a bitfield while the piece count is unknown, and checks it once set', () => {
-    expectCode(
+    expectWireError(
       () => decodeAll([hex('00000005 05 00000000')], { handshake: false, maxBitfieldLength: 3 }),
       'MESSAGE_TOO_LONG',
     );
     const decoder = new WireDecoder({ handshake: false });
     expect(decoder.push(hex('00000005 04 00000009'))).toEqual([{ type: 'have', index: 9 }]);
     decoder.setPieceCount(9);
-    expectCode(() => decoder.push(hex('00000005 04 00000009')), 'BAD_PIECE_INDEX');
+    expectWireError(() => decoder.push(hex('00000005 04 00000009')), 'BAD_PIECE_INDEX');
   });
 
   it('bounds extended messages (1 MiB by default)', () => {
     const big = encodeMessage({ type: 'extended', id: 1, payload: Buffer.alloc(1024 * 1024 + 1) });
-    expectCode(() => decodeAll([big], { handshake: false }), 'MESSAGE_TOO_LONG');
+    expectWireError(() => decodeAll([big], { handshake: false }), 'MESSAGE_TOO_LONG');
     const fits = encodeMessage({ type: 'extended', id: 1, payload: Buffer.alloc(1024 * 1024) });
     expect(decodeAll([fits], { handshake: false })).toHaveLength(1);
   });
@@ -163,20 +152,23 @@ describe('WireDecoder', () => {
     });
     expect(events).toEqual([{ type: 'have', index: 1 }]);
     const huge = Buffer.concat([hex('00010000 63'), Buffer.alloc(0x10000 - 1)]);
-    expectCode(() => decodeAll([huge], { handshake: false }), 'MESSAGE_TOO_LONG');
+    expectWireError(() => decodeAll([huge], { handshake: false }), 'MESSAGE_TOO_LONG');
   });
 
   it('rejects a non-BitTorrent handshake on its first bytes', () => {
-    expectCode(() => decodeAll([Buffer.from('GET / HTTP/1.1\r\n', 'latin1')]), 'BAD_HANDSHAKE');
+    expectWireError(
+      () => decodeAll([Buffer.from('GET / HTTP/1.1\r\n', 'latin1')]),
+      'BAD_HANDSHAKE',
+    );
     const decoder = new WireDecoder();
     expect(decoder.push(handshake.subarray(0, 10))).toEqual([]);
-    expectCode(() => decoder.push(Buffer.from('x')), 'BAD_HANDSHAKE');
+    expectWireError(() => decoder.push(Buffer.from('x')), 'BAD_HANDSHAKE');
   });
 
   it('stays failed after a violation', () => {
     const decoder = new WireDecoder({ handshake: false });
-    expectCode(() => decoder.push(hex('00000002 04 00')), 'BAD_MESSAGE_LENGTH');
-    expectCode(() => decoder.push(encodeMessage({ type: 'choke' })), 'BAD_MESSAGE_LENGTH');
+    expectWireError(() => decoder.push(hex('00000002 04 00')), 'BAD_MESSAGE_LENGTH');
+    expectWireError(() => decoder.push(encodeMessage({ type: 'choke' })), 'BAD_MESSAGE_LENGTH');
   });
 
   it('never throws anything but WireError on random garbage', () => {

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeExtendedHandshake, encodeExtendedHandshake, WireError } from '../src/index.js';
-
-const latin1 = (s: string) => Buffer.from(s, 'latin1');
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WireError);
-    expect((error as WireError).code).toBe(code);
-    return;
-  }
-  expect.unreachable(`expected WireError ${code}`);
-}
+import { expectWireError, latin1 } from './support.js';
 
 describe('BEP 10 extended handshake', () => {
   it('encodes a bencoded dictionary with sorted keys', () => {
@@ -69,12 +57,12 @@ describe('BEP 10 extended handshake', () => {
     ['trailing bytes', 'de1'],
     ['an empty payload', ''],
   ])('rejects %s', (_name, text) => {
-    expectCode(() => decodeExtendedHandshake(latin1(text)), 'BAD_EXTENDED_HANDSHAKE');
+    expectWireError(() => decodeExtendedHandshake(latin1(text)), 'BAD_EXTENDED_HANDSHAKE');
   });
 
   it('bounds the payload size', () => {
     const big = Buffer.concat([latin1('d1:v70000:'), Buffer.alloc(70000, 0x61), latin1('e')]);
-    expectCode(() => decodeExtendedHandshake(big), 'BAD_EXTENDED_HANDSHAKE');
+    expectWireError(() => decodeExtendedHandshake(big), 'BAD_EXTENDED_HANDSHAKE');
   });
 
   it('refuses to encode extension ids outside 0..255', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeMessage, encodePieceHeader, WireError } from '../src/index.js';
-
-const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+import { hex } from './support.js';
 
 describe('encodeMessage: BEP 3 byte vectors', () => {
   it.each([

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMetadataMessage, encodeMetadataMessage, WireError } from '../src/index.js';
-
-const latin1 = (s: string) => Buffer.from(s, 'latin1');
-
-function expectCode(fn: () => unknown, code: string): void {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WireError);
-    expect((error as WireError).code).toBe(code);
-    return;
-  }
-  expect.unreachable(`expected WireError ${code}`);
-}
+import { expectWireError, latin1 } from './support.js';
 
 describe('BEP 9 ut_metadata messages', () => {
   it('encodes and decodes the request of BEP 9', () => {
@@ -41,17 +29,20 @@ describe('BEP 9 ut_metadata messages', () => {
       piece: 2,
       totalSize: 34256,
     });
-    expectCode(
+    expectWireError(
       () => decodeMetadataMessage(Buffer.concat([head, last, Buffer.from([0])])),
       'BAD_METADATA_MESSAGE',
     );
     const middle = latin1('d8:msg_typei1e5:piecei1e10:total_sizei34256ee');
-    expectCode(() => decodeMetadataMessage(Buffer.concat([middle, last])), 'BAD_METADATA_MESSAGE');
+    expectWireError(
+      () => decodeMetadataMessage(Buffer.concat([middle, last])),
+      'BAD_METADATA_MESSAGE',
+    );
   });
 
   it('rejects a data piece beyond total_size', () => {
     const head = latin1('d8:msg_typei1e5:piecei3e10:total_sizei34256ee');
-    expectCode(
+    expectWireError(
       () => decodeMetadataMessage(Buffer.concat([head, Buffer.alloc(10)])),
       'BAD_METADATA_MESSAGE',
     );
@@ -61,7 +52,7 @@ describe('BEP 9 ut_metadata messages', () => {
   });
 
   it('reports an unknown msg_type with its own code (BEP 9: ignore it)', () => {
-    expectCode(
+    expectWireError(
       () => decodeMetadataMessage(latin1('d8:msg_typei7e5:piecei0ee')),
       'UNKNOWN_METADATA_MESSAGE',
     );
@@ -78,6 +69,6 @@ describe('BEP 9 ut_metadata messages', () => {
     ['garbage', '\x00\x01\x02'],
     ['an absurd string length', 'd99999999999:'],
   ])('rejects %s', (_name, text) => {
-    expectCode(() => decodeMetadataMessage(latin1(text)), 'BAD_METADATA_MESSAGE');
+    expectWireError(() => decodeMetadataMessage(latin1(text)), 'BAD_METADATA_MESSAGE');
   });
 });

@@ -1,0 +1,22 @@
+// Helpers shared by the codec tests: byte vectors written as text, and the typed-error check
+// every parser's rejection tests rely on.
+import { expect } from 'vitest';
+import { WireError } from '../src/index.js';
+
+/** Bytes written as a latin1 string, so `\x7f` in a test vector is exactly one byte 0x7f. */
+export const latin1 = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+/** Bytes written as hex, with spaces allowed between groups for readability. */
+export const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+
+/** Fails unless `fn` throws a WireError whose code is `code`. */
+export function expectWireError(fn: () => unknown, code: string): void {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(WireError);
+    expect((error as WireError).code).toBe(code);
+    return;
+  }
+  expect.unreachable(`expected WireError ${code}`);
+}
