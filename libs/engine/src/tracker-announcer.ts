@@ -14,7 +14,8 @@ interface TrackerEntry {
   info: TrackerInfo;
 }
 
-const MIN_INTERVAL_S = 30;
+// A floor under what trackers ask for: a broken tracker saying 0 must not make us hammer it.
+const MIN_INTERVAL_S = 5;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**

@@ -129,6 +129,13 @@ export class ProgressReporter {
 
   start(): void {
     const tty = process.stderr.isTTY === true;
+    // Tracker trouble is worth a line (once per distinct message), the download goes on regardless.
+    let lastTrackerError = '';
+    this.torrent.on('tracker', (r: { url: string; ok: boolean; error?: string }) => {
+      const line = r.ok ? '' : `tracker ${r.url}: ${r.error ?? 'failed'}`;
+      if (line && line !== lastTrackerError) process.stderr.write(`${line}\n`);
+      lastTrackerError = line;
+    });
     if (tty) {
       this.bar = new cliProgress.SingleBar(
         {
