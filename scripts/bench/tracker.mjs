@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 
@@ -87,6 +87,31 @@ function hashHex(i) {
   return '0'.repeat(24) + i.toString(16).padStart(16, '0');
 }
 
+/** A file URL of bittorrent-tracker's HTTP server module, or null when it is not installed. */
+function bittorrentTrackerServer() {
+  const candidates = [
+    process.env.BITTORRENT_TRACKER_DIR &&
+      join(process.env.BITTORRENT_TRACKER_DIR, 'node_modules/bittorrent-tracker/server.js'),
+    join(root, 'node_modules/bittorrent-tracker/server.js'),
+  ].filter(Boolean);
+  for (const file of candidates) {
+    try {
+      const url = pathToFileURL(file).href;
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `await import(${JSON.stringify(url)})`],
+        {
+          stdio: 'ignore',
+        },
+      );
+      return url;
+    } catch {
+      // not there, or it does not load: try the next place
+    }
+  }
+  return null;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'bench-tracker-'));
 const logDir = join(work, 'logs');
 mkdirSync(logDir);
@@ -129,22 +154,14 @@ const SERVERS = {
       return child;
     },
   },
+  // Not a dependency of the repository (its optional WebRTC addon breaks `npm ci`): install it
+  // anywhere with `npm install --ignore-scripts bittorrent-tracker` and point
+  // BITTORRENT_TRACKER_DIR at that directory, or have it in the root node_modules.
   'bittorrent-tracker': {
-    available: () => {
-      try {
-        execFileSync(
-          process.execPath,
-          ['--input-type=module', '-e', "import 'bittorrent-tracker/server'"],
-          { cwd: root, stdio: 'ignore' },
-        );
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    available: () => bittorrentTrackerServer() !== null,
     async start(port, workload) {
       const script = `
-        import Server from 'bittorrent-tracker/server';
+        const { default: Server } = await import(${JSON.stringify(bittorrentTrackerServer())});
         const server = new Server({ udp: false, ws: false, http: true, stats: false, trustProxy: false });
         server.on('error', (e) => console.error(e.message));
         server.on('warning', () => {});
