@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeExtendedHandshake, encodeExtendedHandshake, WireError } from '../src/index.js';
-import { expectWireError, latin1 } from './support.js';
+import { expectWireError, itRejectsEach, latin1 } from './support.js';
 
 describe('BEP 10 extended handshake', () => {
   it('encodes a bencoded dictionary with sorted keys', () => {
@@ -51,14 +51,16 @@ describe('BEP 10 extended handshake', () => {
     expect(decodeExtendedHandshake(latin1('d1:pi1ee'))).toEqual({ m: {}, p: 1 });
   });
 
-  it.each([
-    ['a list', 'l1:me'],
-    ['truncated bencoding', 'd1:md11:ut_metadatai1e'],
-    ['trailing bytes', 'de1'],
-    ['an empty payload', ''],
-  ])('rejects %s', (_name, text) => {
-    expectWireError(() => decodeExtendedHandshake(latin1(text)), 'BAD_EXTENDED_HANDSHAKE');
-  });
+  itRejectsEach(
+    [
+      ['a list', 'l1:me'],
+      ['truncated bencoding', 'd1:md11:ut_metadatai1e'],
+      ['trailing bytes', 'de1'],
+      ['an empty payload', ''],
+    ],
+    decodeExtendedHandshake,
+    'BAD_EXTENDED_HANDSHAKE',
+  );
 
   it('bounds the payload size', () => {
     const big = Buffer.concat([latin1('d1:v70000:'), Buffer.alloc(70000, 0x61), latin1('e')]);

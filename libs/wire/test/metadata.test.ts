@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeMetadataMessage, encodeMetadataMessage, WireError } from '../src/index.js';
-import { expectWireError, latin1 } from './support.js';
+import { expectWireError, itRejectsEach, latin1 } from './support.js';
 
 describe('BEP 9 ut_metadata messages', () => {
   it('encodes and decodes the request of BEP 9', () => {
@@ -58,17 +58,19 @@ describe('BEP 9 ut_metadata messages', () => {
     );
   });
 
-  it.each([
-    ['no piece', 'd8:msg_typei0ee'],
-    ['no msg_type', 'd5:piecei0ee'],
-    ['a negative piece', 'd8:msg_typei0e5:piecei-1ee'],
-    ['a list', 'li0ee'],
-    ['bytes after a request', 'd8:msg_typei0e5:piecei0eexx'],
-    ['truncated bencoding', 'd8:msg_typei0e5:piecei0e'],
-    ['a data message without total_size', 'd8:msg_typei1e5:piecei0eeabc'],
-    ['garbage', '\x00\x01\x02'],
-    ['an absurd string length', 'd99999999999:'],
-  ])('rejects %s', (_name, text) => {
-    expectWireError(() => decodeMetadataMessage(latin1(text)), 'BAD_METADATA_MESSAGE');
-  });
+  itRejectsEach(
+    [
+      ['no piece', 'd8:msg_typei0ee'],
+      ['no msg_type', 'd5:piecei0ee'],
+      ['a negative piece', 'd8:msg_typei0e5:piecei-1ee'],
+      ['a list', 'li0ee'],
+      ['bytes after a request', 'd8:msg_typei0e5:piecei0eexx'],
+      ['truncated bencoding', 'd8:msg_typei0e5:piecei0e'],
+      ['a data message without total_size', 'd8:msg_typei1e5:piecei0eeabc'],
+      ['garbage', '\x00\x01\x02'],
+      ['an absurd string length', 'd99999999999:'],
+    ],
+    decodeMetadataMessage,
+    'BAD_METADATA_MESSAGE',
+  );
 });
