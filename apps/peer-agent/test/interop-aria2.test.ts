@@ -79,7 +79,9 @@ describe('interop with aria2', () => {
     expect(await sha256(path.join(out, 'payload.bin'))).toBe(await sha256(data));
     expect(await seeder.stop('SIGTERM')).toBe(0);
     // SIGTERM announces `stopped` before the process exits.
-    expect(tracker.events.filter((e) => e.event === 'stopped' && e.port === Number(seederPort))).toHaveLength(1);
+    expect(
+      tracker.events.filter((e) => e.event === 'stopped' && e.port === Number(seederPort)),
+    ).toHaveLength(1);
     expect(sessionBytes(seeder.output).uploaded).toBeGreaterThanOrEqual(SIZE);
   });
 
