@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { TorrentDetail } from '@swarmhub/api-types';
+import { afterAll, beforeAll } from 'vitest';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const TRACKER_MAIN = path.join(REPO_ROOT, 'apps', 'tracker-api', 'dist', 'main.js');
@@ -244,7 +246,101 @@ export function binaryParam(bytes: Buffer): string {
   return [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
 }
 
-export const ARIA2_LOOPBACK = [
+/** An agent session's own state directory, and peers on 127.0.0.1 at a port the OS picks. */
+function sessionArgs(dataDir: string): string[] {
+  return ['--data-dir', dataDir, '--peer-port', '0', '--listen-host', '127.0.0.1'];
+}
+
+/**
+ * `peer-agent download` on 127.0.0.1: the arguments of every downloader in these tests, whose
+ * only way to find a peer is the tracker.
+ */
+export function downloadArgs(source: string, out: string, dataDir: string): string[] {
+  return ['download', source, '--out', out, ...sessionArgs(dataDir)];
+}
+
+/** The totals the CLI prints when a `seed` or `download` session ends, if it printed them. */
+export function sessionTotals(
+  output: string,
+): { downloaded: number; uploaded: number } | undefined {
+  const match = /session: downloaded (\d+) bytes, uploaded (\d+) bytes/.exec(output);
+  return match ? { downloaded: Number(match[1]), uploaded: Number(match[2]) } : undefined;
+}
+
+/** One torrent of the tracker's catalog, read through `GET /api/v1/torrents/:infoHash`. */
+export class CatalogTorrent {
+  constructor(
+    readonly trackerUrl: string,
+    readonly infoHash: string,
+  ) {}
+
+  get url(): string {
+    return `${this.trackerUrl}/api/v1/torrents/${this.infoHash}`;
+  }
+
+  detail(): Promise<TorrentDetail> {
+    return getJson<TorrentDetail>(this.url);
+  }
+
+  /**
+   * Polls the detail until `accept` holds and returns that detail. With `whileRunning`, fails
+   * as soon as that process has exited, since it is what the wait depends on.
+   */
+  until(
+    accept: (detail: TorrentDetail) => boolean,
+    what: string,
+    options: { limitMs?: number; whileRunning?: Proc } = {},
+  ): Promise<TorrentDetail> {
+    const { whileRunning } = options;
+    return until(
+      async () => {
+        if (whileRunning && !whileRunning.running)
+          throw new Error(`${whileRunning.label} exited:\n${whileRunning.output}`);
+        const detail = await this.detail();
+        return accept(detail) ? detail : undefined;
+      },
+      what,
+      options.limitMs,
+    );
+  }
+
+  /**
+   * Waits until the catalog counts `completed` completions and no leecher: every downloader
+   * announced `completed` and then `stopped` (or went on as a seeder).
+   */
+  untilCompleted(completed: number, what: string): Promise<TorrentDetail> {
+    return this.until((d) => d.completed === completed && d.leechers === 0, what);
+  }
+}
+
+/**
+ * `peer-agent create <source> --tracker <announce> --out <torrentFile> --publish <tracker>`:
+ * the torrent made by our CLI and listed in the catalog. Fails with the CLI's output when it
+ * prints no info hash.
+ */
+export async function createAndPublish(
+  tracker: Pick<RunningTracker, 'url' | 'announceUrl'>,
+  source: string,
+  torrentFile: string,
+  extraArgs: string[] = [],
+): Promise<{ output: string; infoHash: string; torrent: CatalogTorrent }> {
+  const output = await peerAgentRun([
+    'create',
+    source,
+    '--tracker',
+    tracker.announceUrl,
+    '--out',
+    torrentFile,
+    '--publish',
+    tracker.url,
+    ...extraArgs,
+  ]);
+  const infoHash = /info hash:\s+([0-9a-f]{40})/.exec(output)?.[1];
+  if (!infoHash) throw new Error(`no info hash in:\n${output}`);
+  return { output, infoHash, torrent: new CatalogTorrent(tracker.url, infoHash) };
+}
+
+const ARIA2_LOOPBACK = [
   '--enable-dht=false',
   '--enable-dht6=false',
   '--bt-enable-lpd=false',
@@ -259,3 +355,107 @@ export const ARIA2_LOOPBACK = [
   '--allow-overwrite=true',
   '--auto-file-renaming=false',
 ];
+
+/** aria2c kept to 127.0.0.1 (no DHT, LPD or PEX: the tracker is its only source of peers). */
+export async function spawnAria2(args: string[], label: string): Promise<Proc> {
+  return spawnProc(
+    'aria2c',
+    [...ARIA2_LOOPBACK, `--listen-port=${await freePort()}`, ...args],
+    label,
+  );
+}
+
+/** What every test file here shares: its temp directory, its tracker, and its processes. */
+export interface SystemTest {
+  /** This file's temp directory, removed after its last test. */
+  readonly dir: string;
+  /** The tracker started before the first test (or last started by `startTracker`). */
+  readonly tracker: RunningTracker;
+  /** Starts a tracker that is stopped (SIGINT) after the last test if it still runs. */
+  startTracker(
+    databasePath: string,
+    options?: { port?: number; env?: NodeJS.ProcessEnv },
+  ): Promise<RunningTracker>;
+  /** Kills `proc` (SIGKILL, by PID) after the last test if it still runs. */
+  track<P extends Proc>(proc: P): P;
+  /** Runs `cleanup` after the last test, before the temp directory is removed. */
+  onCleanup(cleanup: () => Promise<void> | void): void;
+  /**
+   * `peer-agent seed` on 127.0.0.1 with a peer port the OS picks, tracked, resolved once it says
+   * it is seeding.
+   */
+  startSeeder(
+    torrentFile: string,
+    data: string,
+    dataDir: string,
+    extraArgs?: string[],
+  ): Promise<Proc>;
+}
+
+/**
+ * Registers the file's `beforeAll` (build the apps, make the temp directory, start the tracker
+ * with its database at `trackerDatabase` below it, unless that is `false`) and its `afterAll`
+ * (undo all of it, the last started first).
+ */
+export function useSystemTest(
+  prefix: string,
+  options: { trackerDatabase?: string | false } = {},
+): SystemTest {
+  const trackerDatabase = options.trackerDatabase ?? 'tracker.sqlite';
+  let work: { dir: string; remove: () => Promise<void> } | undefined;
+  let tracker: RunningTracker | undefined;
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+
+  const system: SystemTest = {
+    get dir() {
+      if (!work) throw new Error('the temp directory exists only once beforeAll has run');
+      return work.dir;
+    },
+    get tracker() {
+      if (!tracker) throw new Error('no tracker has been started');
+      return tracker;
+    },
+    async startTracker(databasePath, trackerOptions) {
+      const started = await startTracker(databasePath, trackerOptions);
+      cleanups.push(() => started.stop());
+      tracker = started;
+      return started;
+    },
+    track(proc) {
+      cleanups.push(() => proc.stop('SIGKILL'));
+      return proc;
+    },
+    onCleanup(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async startSeeder(torrentFile, data, dataDir, extraArgs = []) {
+      const seeder = system.track(
+        peerAgent(['seed', torrentFile, data, ...sessionArgs(dataDir), ...extraArgs]),
+      );
+      await seeder.waitFor(/seeding .* on port \d+/);
+      return seeder;
+    },
+  };
+
+  beforeAll(async () => {
+    await buildApps();
+    work = await tempDir(prefix);
+    if (trackerDatabase !== false) await system.startTracker(path.join(work.dir, trackerDatabase));
+  });
+
+  afterAll(async () => {
+    // Every cleanup runs even when one fails, so no process outlives the file.
+    const failures: unknown[] = [];
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    await work?.remove();
+    if (failures.length > 0) throw new AggregateError(failures, 'system test cleanup failed');
+  });
+
+  return system;
+}
