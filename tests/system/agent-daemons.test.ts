@@ -5,43 +5,26 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { CreateTorrentResponse, Transfer } from '@swarmhub/api-types';
+import { describe, expect, test } from 'vitest';
 import {
-  buildApps,
+  CatalogTorrent,
   freePort,
-  getJson,
   hashTree,
   peerAgent,
   peerAgentRun,
-  startTracker,
-  tempDir,
   until,
+  useSystemTest,
   type Proc,
-  type RunningTracker,
+  type SystemTest,
 } from './support.js';
-
-interface Transfer {
-  infoHash: string;
-  name: string;
-  state: string;
-  progress: number;
-  downloaded: number;
-  uploaded: number;
-  saveDir: string;
-}
-
-interface TorrentDetail {
-  seeders: number;
-  leechers: number;
-  completed: number;
-  torrentUrl: string;
-}
 
 class Daemon {
   proc!: Proc;
   apiUrl = '';
 
   constructor(
+    readonly system: SystemTest,
     readonly dataDir: string,
     readonly downloadDir: string,
     readonly allowedRoot: string,
@@ -49,21 +32,23 @@ class Daemon {
 
   async start(): Promise<void> {
     const [apiPort, peerPort] = await Promise.all([freePort(), freePort()]);
-    this.proc = peerAgent([
-      'serve',
-      '--data-dir',
-      this.dataDir,
-      '--download-dir',
-      this.downloadDir,
-      '--allowed-root',
-      this.allowedRoot,
-      '--api-port',
-      String(apiPort),
-      '--peer-port',
-      String(peerPort),
-      '--peer-host',
-      '127.0.0.1',
-    ]);
+    this.proc = this.system.track(
+      peerAgent([
+        'serve',
+        '--data-dir',
+        this.dataDir,
+        '--download-dir',
+        this.downloadDir,
+        '--allowed-root',
+        this.allowedRoot,
+        '--api-port',
+        String(apiPort),
+        '--peer-port',
+        String(peerPort),
+        '--peer-host',
+        '127.0.0.1',
+      ]),
+    );
     const [, url] = await this.proc.waitFor(/agent API on (http:\/\/127\.0\.0\.1:\d+)/);
     this.apiUrl = url!;
   }
@@ -103,50 +88,33 @@ class Daemon {
 }
 
 describe('two agent daemons share a directory through the tracker', () => {
-  let work: { dir: string; remove: () => Promise<void> };
-  let tracker: RunningTracker | undefined;
-  const daemons: Daemon[] = [];
-
-  beforeAll(async () => {
-    await buildApps();
-    work = await tempDir('daemons');
-    tracker = await startTracker(path.join(work.dir, 'tracker.sqlite'));
-  });
-
-  afterAll(async () => {
-    for (const daemon of daemons) await daemon.proc?.stop('SIGKILL');
-    await tracker?.stop();
-    await work?.remove();
-  });
+  const system = useSystemTest('daemons');
 
   test('create and publish through one agent API, add by catalog URL with the CLI of the other, stop and restart', async () => {
-    const { url } = tracker!;
+    const { dir, tracker } = system;
+    const { url } = tracker;
     const alice = new Daemon(
-      path.join(work.dir, 'alice', 'data'),
-      path.join(work.dir, 'alice', 'downloads'),
-      path.join(work.dir, 'alice'),
+      system,
+      path.join(dir, 'alice', 'data'),
+      path.join(dir, 'alice', 'downloads'),
+      path.join(dir, 'alice'),
     );
     const bob = new Daemon(
-      path.join(work.dir, 'bob', 'data'),
-      path.join(work.dir, 'bob', 'downloads'),
-      path.join(work.dir, 'bob'),
+      system,
+      path.join(dir, 'bob', 'data'),
+      path.join(dir, 'bob', 'downloads'),
+      path.join(dir, 'bob'),
     );
-    daemons.push(alice, bob);
     await Promise.all([alice.start(), bob.start()]);
 
-    const share = path.join(work.dir, 'alice', 'shared', 'lecture notes');
+    const share = path.join(dir, 'alice', 'shared', 'lecture notes');
     mkdirSync(path.join(share, 'week 1'), { recursive: true });
     writeFileSync(path.join(share, 'week 1', 'slides.pdf'), randomBytes(1_800_000 + 3));
     writeFileSync(path.join(share, 'syllabus.txt'), randomBytes(4_321));
 
-    const created = await alice.api<{
-      infoHash: string;
-      magnet: string;
-      transfer: Transfer;
-      published?: { url: string };
-    }>('POST', '/create', {
+    const created = await alice.api<CreateTorrentResponse>('POST', '/create', {
       path: share,
-      trackers: [tracker!.announceUrl],
+      trackers: [tracker.announceUrl],
       publishTo: url,
       title: 'Lecture notes',
       category: 'courses',
@@ -154,19 +122,16 @@ describe('two agent daemons share a directory through the tracker', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const { infoHash } = created.body;
-    expect(created.body.published?.url).toBe(`${url}/api/v1/torrents/${infoHash}`);
+    const torrent = new CatalogTorrent(url, infoHash);
+    expect(created.body.published?.url).toBe(torrent.url);
     await until(
       async () => (await alice.transfer(infoHash)).state === 'seeding',
       "alice's transfer to be seeding",
     );
-    await until(
-      async () =>
-        (await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).seeders === 1,
-      'the tracker to count alice as a seeder',
-    );
+    await torrent.until((d) => d.seeders === 1, 'the tracker to count alice as a seeder');
 
-    const { torrentUrl } = await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`);
-    const bobOut = path.join(work.dir, 'bob', 'downloads', 'courses');
+    const { torrentUrl } = await torrent.detail();
+    const bobOut = path.join(dir, 'bob', 'downloads', 'courses');
     const added = await bob.cli(['add', `${url}${torrentUrl}`, '--out', bobOut]);
     expect(added).toContain(infoHash);
 
@@ -182,30 +147,20 @@ describe('two agent daemons share a directory through the tracker', () => {
     expect(listed).toContain('lecture notes');
 
     // Bob announced `completed` and stays as a seeder.
-    await until(async () => {
-      const d = await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`);
-      return d.completed === 1 && d.seeders === 2 && d.leechers === 0;
-    }, 'the tracker to record the completion and count two seeders');
+    await torrent.until(
+      (d) => d.completed === 1 && d.seeders === 2 && d.leechers === 0,
+      'the tracker to record the completion and count two seeders',
+    );
 
     // Alice stops (Ctrl-C): the tracker forgets her at once, bob still seeds.
     await alice.proc.stop('SIGINT');
     expect(alice.proc.exitCode, alice.proc.output).toBe(0);
-    await until(
-      async () =>
-        (await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).seeders === 1,
-      'the tracker to drop alice',
-      15_000,
-    );
+    await torrent.until((d) => d.seeders === 1, 'the tracker to drop alice', { limitMs: 15_000 });
 
     // Bob restarts from his data directory: the transfer is back, complete, without downloading.
     await bob.proc.stop('SIGTERM');
     expect(bob.proc.exitCode, bob.proc.output).toBe(0);
-    await until(
-      async () =>
-        (await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).seeders === 0,
-      'the tracker to drop bob',
-      15_000,
-    );
+    await torrent.until((d) => d.seeders === 0, 'the tracker to drop bob', { limitMs: 15_000 });
     await bob.start();
     const restored = await until(async () => {
       const t = await bob.transfer(infoHash);
@@ -213,11 +168,7 @@ describe('two agent daemons share a directory through the tracker', () => {
     }, "bob's restored transfer to seed");
     // No other peer is up: the data can only have come from bob's own disk and resume data.
     expect(restored).toMatchObject({ progress: 1, saveDir: bobOut });
-    await until(
-      async () =>
-        (await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).seeders === 1,
-      'the tracker to count the restarted bob',
-    );
-    expect((await getJson<TorrentDetail>(`${url}/api/v1/torrents/${infoHash}`)).completed).toBe(1);
+    await torrent.until((d) => d.seeders === 1, 'the tracker to count the restarted bob');
+    expect((await torrent.detail()).completed).toBe(1);
   });
 });

@@ -3,15 +3,14 @@
 // Ctrl-C takes every process down with it.
 import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import {
   REPO_ROOT,
-  buildApps,
+  createAndPublish,
   freePort,
-  peerAgentRun,
   spawnProc,
-  tempDir,
   until,
+  useSystemTest,
   type Proc,
 } from './support.js';
 
@@ -187,22 +186,19 @@ class StartedSystem {
 }
 
 describe('npm start (scripts/start.mjs)', () => {
-  let work: { dir: string; remove: () => Promise<void> };
+  const work = useSystemTest('start', { trackerDatabase: false });
   let repoDataBefore: string[] | null;
   const systems: StartedSystem[] = [];
 
-  beforeAll(async () => {
-    await buildApps();
-    work = await tempDir('start');
+  beforeAll(() => {
     repoDataBefore = listTree(REPO_DATA);
   });
 
-  afterAll(async () => {
+  work.onCleanup(async () => {
     for (const system of systems) await system.kill();
     // scripts/start.mjs creates an empty ./data even when every path points elsewhere (reported
     // to its owner); undo that here so the test leaves the working tree as it found it.
     if (repoDataBefore === null && listTree(REPO_DATA)?.length === 0) rmdirSync(REPO_DATA);
-    await work?.remove();
   });
 
   test('starts the tracker, the agent and the web on the configured ports, writes only to the configured paths, and SIGINT stops every child', async () => {
@@ -236,17 +232,11 @@ describe('npm start (scripts/start.mjs)', () => {
       // The catalog the web shows is this tracker's: publish a torrent to it and find it there.
       const shared = path.join(dir, 'start-script-check.bin');
       writeFileSync(shared, Buffer.from('the whole system came up\n'));
-      const created = await peerAgentRun([
-        'create',
+      const { infoHash } = await createAndPublish(
+        { url: trackerUrl, announceUrl: `${trackerUrl}/announce` },
         shared,
-        '--tracker',
-        `${trackerUrl}/announce`,
-        '--out',
         path.join(dir, 'check.torrent'),
-        '--publish',
-        trackerUrl,
-      ]);
-      const infoHash = /info hash:\s+([0-9a-f]{40})/.exec(created)![1]!;
+      );
       const catalog = await system.webPage('/');
       expect(catalog).toContain('start-script-check.bin');
       expect(catalog).not.toContain('The catalog is not available');
