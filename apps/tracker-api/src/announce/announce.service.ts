@@ -13,6 +13,7 @@ import {
   type AnnounceRequest,
 } from './announce-request.js';
 import { clientAddress } from './client-address.js';
+import { encodeCompactAnswer } from './compact-answer.js';
 import { TrackerFailure } from './tracker-failure.js';
 
 /** What the HTTP edge knows about a tracker request. */
@@ -145,39 +146,24 @@ export class AnnounceService {
   ): Buffer {
     const selected =
       req.event === 'stopped' || swarm === undefined ? [] : swarm.select(self, req.numwant);
-    const response: BDict = {
-      interval: this.config.interval,
-      'min interval': this.minInterval,
+    const counts = {
       complete: swarm?.seeders.length ?? 0,
       incomplete: swarm?.leechers.length ?? 0,
+      interval: this.config.interval,
+      minInterval: this.minInterval,
     };
-    if (req.compact) {
-      let v4 = 0;
-      for (const p of selected) if (p.ipv6 === null) v4++;
-      const peers = Buffer.allocUnsafe(v4 * 6);
-      const peers6 = Buffer.allocUnsafe((selected.length - v4) * 18);
-      let o4 = 0;
-      let o6 = 0;
-      for (const p of selected) {
-        if (p.ipv6 === null) {
-          peers.writeUInt32BE(p.ipv4, o4);
-          peers.writeUInt16BE(p.port, o4 + 4);
-          o4 += 6;
-        } else {
-          p.ipv6.copy(peers6, o6);
-          peers6.writeUInt16BE(p.port, o6 + 16);
-          o6 += 18;
-        }
-      }
-      response.peers = peers;
-      if (peers6.length > 0) response.peers6 = peers6;
-    } else {
-      response.peers = selected.map((p): BValue => {
+    if (req.compact) return encodeCompactAnswer(counts, selected);
+    const response: BDict = {
+      interval: counts.interval,
+      'min interval': counts.minInterval,
+      complete: counts.complete,
+      incomplete: counts.incomplete,
+      peers: selected.map((p): BValue => {
         const entry: BDict = { ip: Buffer.from(p.ip, 'latin1'), port: p.port };
         if (!req.noPeerId) entry['peer id'] = Buffer.from(p.peerId, 'latin1');
         return entry;
-      });
-    }
+      }),
+    };
     return encode(response);
   }
 }

@@ -10,42 +10,61 @@ export interface RawQueryLimits {
  * arbitrary binary percent-encoded, so they must never go through a UTF-8 decoder.
  */
 export class RawQuery {
-  private constructor(private readonly params: Map<string, Buffer[]>) {}
+  private constructor(private readonly params: Map<string, string[]>) {}
 
+  /**
+   * Splits the query; values stay as the raw text and are percent-decoded only when read, since
+   * an announce reads a few of them and most are plain digits.
+   */
   static parse(query: string, limits: RawQueryLimits): RawQuery {
     if (query.length > limits.maxLength) {
       throw new TrackerFailure(`query string is longer than ${limits.maxLength} characters`);
     }
-    const params = new Map<string, Buffer[]>();
+    const params = new Map<string, string[]>();
     let count = 0;
-    for (const part of query.split('&')) {
-      if (part === '') continue;
-      if (++count > limits.maxParams) {
-        throw new TrackerFailure(`query string has more than ${limits.maxParams} parameters`);
+    let start = 0;
+    while (start <= query.length) {
+      let end = query.indexOf('&', start);
+      if (end === -1) end = query.length;
+      if (end > start) {
+        if (++count > limits.maxParams) {
+          throw new TrackerFailure(`query string has more than ${limits.maxParams} parameters`);
+        }
+        const eq = query.indexOf('=', start);
+        const hasValue = eq !== -1 && eq < end;
+        const rawKey = query.slice(start, hasValue ? eq : end);
+        const key = needsDecoding(rawKey)
+          ? percentDecode(rawKey, rawKey).toString('latin1')
+          : rawKey;
+        const value = hasValue ? query.slice(eq + 1, end) : '';
+        const list = params.get(key);
+        if (list === undefined) params.set(key, [value]);
+        else list.push(value);
       }
-      const eq = part.indexOf('=');
-      const rawKey = eq === -1 ? part : part.slice(0, eq);
-      const key = percentDecode(rawKey, rawKey).toString('latin1');
-      const value = percentDecode(eq === -1 ? '' : part.slice(eq + 1), key);
-      const list = params.get(key);
-      if (list === undefined) params.set(key, [value]);
-      else list.push(value);
+      start = end + 1;
     }
     return new RawQuery(params);
   }
 
   /** All values of a parameter, as bytes. */
   all(name: string): Buffer[] {
-    return this.params.get(name) ?? [];
+    return (this.params.get(name) ?? []).map((v) => percentDecode(v, name));
   }
 
   bytes(name: string): Buffer | undefined {
-    return this.params.get(name)?.[0];
+    const raw = this.params.get(name)?.[0];
+    return raw === undefined ? undefined : percentDecode(raw, name);
   }
 
   text(name: string): string | undefined {
-    return this.params.get(name)?.[0]?.toString('latin1');
+    const raw = this.params.get(name)?.[0];
+    if (raw === undefined || !needsDecoding(raw)) return raw;
+    return percentDecode(raw, name).toString('latin1');
   }
+}
+
+function needsDecoding(text: string): boolean {
+  return text.indexOf('%') !== -1 || text.indexOf('+') !== -1;
 }
 
 function hexValue(code: number): number {
