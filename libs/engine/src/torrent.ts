@@ -3,7 +3,7 @@ import net from 'node:net';
 import type { Magnet, Metainfo } from '@swarmhub/metainfo';
 import { parseInfoDictionary, pieceHash, pieceSize } from '@swarmhub/metainfo';
 import { PiecePicker, type BlockRequest } from '@swarmhub/piece-picker';
-import type { AnnouncePeer } from '@swarmhub/tracker-client';
+import { AnnounceScheduler, type AnnouncePeer } from '@swarmhub/tracker-client';
 import {
   Bitfield,
   allowedFastSet,
@@ -26,7 +26,6 @@ import type { ResumeStore } from './resume/index.js';
 import { FileStorage, checkAll, type Storage } from './storage/index.js';
 import { torrentFileBytes } from './torrent-file.js';
 import { ResumeWriter } from './resume-writer.js';
-import { TrackerAnnouncer } from './tracker-announcer.js';
 import { banKeyFor, banKeyOf, newTorrentPeer, type TorrentPeer } from './torrent-peer.js';
 import type {
   FileInfo,
@@ -109,7 +108,9 @@ export class Torrent extends EventEmitter {
   private readonly metadataExchange: MetadataExchange;
   private readonly blockServer: BlockServer;
   private readonly resumeWriter: ResumeWriter;
-  private announcer?: TrackerAnnouncer;
+  private announcer?: AnnounceScheduler;
+  /** A scheduler is done once stopped: resuming makes a new one. */
+  private announcerStopped = false;
   private readonly magnet?: Magnet;
   private readonly uploadLimiter: TokenBucket;
   private readonly downloadLimiter: TokenBucket;
@@ -309,7 +310,7 @@ export class Torrent extends EventEmitter {
     if (this.state === 'paused' || this.stopped) return;
     this.deactivate();
     this.setState('paused');
-    await Promise.all([this.announcer?.stop(), this.flushResume()]);
+    await Promise.all([this.stopAnnouncer(), this.flushResume()]);
   }
 
   async resume(): Promise<void> {
@@ -340,7 +341,7 @@ export class Torrent extends EventEmitter {
     this.deactivate();
     await Promise.allSettled([...this.writesInFlight]);
     this.stopped = true;
-    await Promise.all([this.announcer?.stop(), this.flushResume()]);
+    await Promise.all([this.stopAnnouncer(), this.flushResume()]);
     await this.storage?.close().catch(() => undefined);
   }
 
@@ -400,16 +401,29 @@ export class Torrent extends EventEmitter {
     const tiers = this.metainfo?.announceList?.length
       ? this.metainfo.announceList
       : (this.magnet?.trackers ?? []).map((t) => [t]);
-    this.announcer = new TrackerAnnouncer(tiers, () => ({
+    const announcer = new AnnounceScheduler({
+      announceList: tiers,
       infoHash: this.infoHashBytes,
       peerId: this.host.peerId,
       port: this.host.peerPort(),
-      uploaded: this.sessionUploaded,
-      downloaded: this.sessionDownloaded,
-      left: this.picker ? this.picker.missingBytes() : (this.magnet?.exactLength ?? 0) || 1,
-    }));
-    this.announcer.on('peers', (peers: AnnouncePeer[]) => this.addPeers(peers));
-    this.announcer.on('result', (r) => this.emit('tracker', r));
+      totals: () => ({
+        uploaded: this.sessionUploaded,
+        downloaded: this.sessionDownloaded,
+        left: this.picker ? this.picker.missingBytes() : (this.magnet?.exactLength ?? 0) || 1,
+      }),
+      stopTimeoutMs: 3000,
+      minReannounceMs: 5000,
+    });
+    announcer.on('peers', (peers: AnnouncePeer[]) => this.addPeers(peers));
+    announcer.on('result', (r) => this.emit('tracker', r));
+    this.announcer = announcer;
+    this.announcerStopped = false;
+  }
+
+  private async stopAnnouncer(): Promise<void> {
+    if (!this.announcer || this.announcerStopped) return;
+    this.announcerStopped = true;
+    await this.announcer.stop();
   }
 
   /** Sets up storage and the picker, from resume data or by hashing what is on disk. */
@@ -458,7 +472,8 @@ export class Torrent extends EventEmitter {
     if (this.stopped) return;
     if (!this.metainfo) this.setState('metadata');
     else this.setState(this.picker!.isComplete() ? 'seeding' : 'downloading');
-    this.announcer?.start();
+    if (!this.announcer || this.announcerStopped) this.createAnnouncer();
+    this.announcer!.start();
     if (!this.timer) {
       this.timer = setInterval(() => this.tick(), 1000);
       this.timer.unref();
@@ -496,7 +511,7 @@ export class Torrent extends EventEmitter {
     this.errorMessage = err.message;
     this.deactivate();
     this.setState('error');
-    void this.announcer?.stop();
+    void this.stopAnnouncer();
     this.emit('error', err);
   }
 
@@ -513,6 +528,7 @@ export class Torrent extends EventEmitter {
     }
     if (now - this.lastChokeAt >= CHOKE_INTERVAL_MS) this.rechoke();
     this.connectMore();
+    if (this.state !== 'seeding' && this.connections.size < 5) this.announcer?.requestPeers();
     if (this.metadataExchange.fetching)
       for (const p of this.connections.values()) this.metadataExchange.requestFrom(p);
     this.fillAll();
@@ -916,7 +932,7 @@ export class Torrent extends EventEmitter {
     if (this.state !== 'downloading') return;
     this.setState('seeding');
     this.completedThisSession = true;
-    this.announcer?.announceNow('completed');
+    this.announcer?.complete();
     for (const p of [...this.connections.values()]) {
       if (!p.ready) continue;
       if (this.isSeed(p)) p.conn.close('both seeds');
