@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { parseMagnet, parseMetainfo, type Magnet, type Metainfo } from '@swarmhub/metainfo';
 import { CliError } from '../cli-error.js';
+import { fetchTorrentFile } from '../../daemon/transfers/fetch-torrent.js';
 import {
   ProgressReporter,
   addTransferOptions,
@@ -18,15 +19,18 @@ interface DownloadOptions extends TransferOptions {
   sequential?: boolean;
 }
 
-/** A .torrent file, a magnet link, or a text file holding a magnet link. */
+/** A .torrent file or its http(s) address, a magnet link, or a text file holding a magnet link. */
 export async function readDownloadInput(
   input: string,
 ): Promise<{ metainfo?: Metainfo; magnet?: Magnet }> {
   if (input.startsWith('magnet:')) return { magnet: magnetOrThrow(input) };
   let data: Buffer;
   try {
-    data = await readFile(input);
+    // The catalog's "Download .torrent" address works as it is, with the same size and time
+    // limits the daemon applies.
+    data = /^https?:\/\//i.test(input) ? await fetchTorrentFile(input) : await readFile(input);
   } catch (err) {
+    if (/^https?:\/\//i.test(input)) throw new CliError((err as Error).message);
     throw new CliError(
       `cannot read ${input}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
     );
@@ -55,7 +59,10 @@ export function registerDownload(program: Command): void {
     program
       .command('download')
       .description('download a torrent (then exit, or keep seeding with --seed)')
-      .argument('<source>', '.torrent file, magnet link, or a text file holding a magnet link')
+      .argument(
+        '<source>',
+        '.torrent file or its http(s) address, magnet link, or a text file holding a magnet link',
+      )
       .requiredOption('-o, --out <dir>', 'directory to save the data in')
       .option('--seed', 'keep seeding after the download completes')
       .option('--sequential', 'download pieces in order instead of rarest first'),
