@@ -7,7 +7,6 @@ import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AnnounceService } from './announce/announce.service.js';
-import { TrackerFrontDoor } from './announce/tracker-front-door.js';
 import { attachTrackerRoutes } from './announce/tracker-routes.js';
 import { AppModule } from './app.module.js';
 import { ApiExceptionFilter } from './http-exception.filter.js';
@@ -70,7 +69,6 @@ export async function createTrackerApp(config: TrackerConfig): Promise<NestExpre
   SwaggerModule.setup('api/docs', app, document);
   await app.init();
   attachTrackerRoutes(app.getHttpServer(), app.get(AnnounceService));
-  app.get(TrackerFrontDoor).attach(app.getHttpServer());
   return app;
 }
 
