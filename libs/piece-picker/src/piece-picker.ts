@@ -234,6 +234,16 @@ export class PiecePicker {
     return this.haveBits.clone();
   }
 
+  /**
+   * Pieces being downloaded: some block requested or received, not verified yet (a piece whose
+   * blocks are all in and which waits for its hash check counts too). Never overlaps `haveBitfield`.
+   */
+  inProgressBitfield(): Bitfield {
+    const inProgress = new Bitfield(this.pieceCount);
+    for (const index of this.open.keys()) inProgress.set(index);
+    return inProgress;
+  }
+
   /** Bytes of the pieces not verified yet (the tracker's `left`). */
   missingBytes(): number {
     let missing = this.totalLength;

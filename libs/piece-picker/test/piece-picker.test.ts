@@ -206,6 +206,31 @@ describe('PiecePicker: blocks', () => {
     picker.checkInvariants();
   });
 
+  it('lists pieces in progress from first request to verification, apart from verified ones', () => {
+    const picker = PiecePicker.fromStrings('111', '', { randomFirstPieces: 0 });
+    const inProgress = () => [...picker.inProgressBitfield().indices()];
+    expect(inProgress()).toEqual([]);
+    picker.setHave(2);
+    const [first, ...rest] = picker.pickBlocks('a', 'all', 4);
+    expect(inProgress()).toEqual([first.index]);
+    expect(picker.inProgressBitfield().get(2)).toBe(false);
+    picker.blockReceived('a', first);
+    for (const block of rest) picker.cancelRequest('a', block);
+    // One block received: still in progress though nobody is asked for the rest.
+    expect(inProgress()).toEqual([first.index]);
+    for (const block of picker.pickBlocks('a', 'all', 3)) picker.blockReceived('a', block);
+    // Every block in, hash not checked yet: still in progress, not done.
+    expect(inProgress()).toEqual([first.index]);
+    expect(picker.have(first.index)).toBe(false);
+    picker.pieceVerified(first.index);
+    expect(inProgress()).toEqual([]);
+    const other = pieces(picker.pickBlocks('b', 'all', 1));
+    expect(inProgress()).toEqual(other);
+    picker.releasePeer('b');
+    expect(inProgress()).toEqual([]);
+    picker.checkInvariants();
+  });
+
   it('says a duplicate or malformed block is not wanted', () => {
     const picker = PiecePicker.fromStrings('11', '', { randomFirstPieces: 0 });
     const [block] = picker.pickBlocks('a', 'all', 1);
