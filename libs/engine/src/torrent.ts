@@ -268,6 +268,14 @@ export class Torrent extends EventEmitter {
     return this.picker ? this.picker.haveBitfield().toBuffer() : Buffer.alloc(0);
   }
 
+  /**
+   * Pieces being downloaded (a block requested or received, hash not checked and stored yet), in
+   * the same BEP 3 order as `bitfield()`, which it never overlaps.
+   */
+  inProgressBitfield(): Buffer {
+    return this.picker ? this.picker.inProgressBitfield().toBuffer() : Buffer.alloc(0);
+  }
+
   peers(): PeerInfo[] {
     const pieceCount = this.metainfo?.pieceCount ?? 0;
     return [...this.connections.values()]

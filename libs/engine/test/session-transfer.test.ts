@@ -49,6 +49,40 @@ describe('two sessions over real sockets', () => {
   });
 });
 
+describe('pieces in progress', () => {
+  test('a throttled download shows pieces in progress apart from done ones, none once complete', async () => {
+    const { dir, cleanup } = await tempDir();
+    cleanups.push(cleanup);
+    const { metainfo } = await makeTorrent(
+      path.join(dir, 'seed'),
+      'slow.bin',
+      { '': 1_000_000 },
+      { pieceLength: 32768 },
+    );
+    const seeder = await session(dir, 's');
+    const leecher = await session(dir, 'l');
+    await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
+    const t = await leecher.addTorrent({ metainfo, saveDir: path.join(dir, 'out') });
+    expect(t.inProgressBitfield()).toHaveLength(Math.ceil(metainfo.pieceCount / 8));
+    expect(t.inProgressBitfield().every((byte) => byte === 0)).toBe(true);
+    t.setLimits({ downloadRateLimit: 200 * 1024 });
+    const samples: { done: Buffer; inProgress: Buffer }[] = [];
+    t.on('piece', () => samples.push({ done: t.bitfield(), inProgress: t.inProgressBitfield() }));
+    t.addPeers([{ ip: '127.0.0.1', port: seeder.peerPort }]);
+    await waitForDone(t);
+
+    expect(samples).toHaveLength(metainfo.pieceCount);
+    for (const { done, inProgress } of samples) {
+      expect(inProgress).toHaveLength(done.length);
+      expect(inProgress.every((byte, i) => (byte & done[i]) === 0)).toBe(true);
+    }
+    const midway = samples.slice(0, -1);
+    expect(midway.some(({ inProgress }) => inProgress.some((byte) => byte !== 0))).toBe(true);
+    expect(t.inProgressBitfield().every((byte) => byte === 0)).toBe(true);
+    expect(t.bitfield().equals(samples.at(-1)!.done)).toBe(true);
+  });
+});
+
 describe('sequential download', () => {
   test('pieces are fetched in order, within a window of 32 ahead of the first missing piece', async () => {
     const { dir, cleanup } = await tempDir();
