@@ -200,6 +200,35 @@ describe('agent API end to end', () => {
     expect(await client.list()).toEqual([]);
   });
 
+  test('mid-transfer the detail lists pieces in progress apart from done ones; none once complete', async () => {
+    const saveDir = join(leecher.root, 'downloads', 'throttled');
+    await client.addFile(torrentBytes, { saveDir, paused: true });
+    // Throttled so that the transfer is still running when the detail is read.
+    await client.setLimits(infoHash, { downloadRateLimit: 150_000 });
+    await client.resume(infoHash);
+    const bytes = Math.ceil(Math.ceil(FILE_SIZE / PIECE_LENGTH) / 8);
+    const midway = await waitFor('a piece in progress', async () => {
+      const detail = await client.get(infoHash);
+      const inProgress = Buffer.from(detail.inProgress, 'base64');
+      return inProgress.some((byte) => byte !== 0) ? detail : undefined;
+    });
+    const done = Buffer.from(midway.bitfield, 'base64');
+    const inProgress = Buffer.from(midway.inProgress, 'base64');
+    expect(midway.inProgress).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
+    expect(inProgress).toHaveLength(bytes);
+    expect(done).toHaveLength(bytes);
+    expect(inProgress.every((byte, i) => (byte & done[i]) === 0)).toBe(true);
+    expect(midway.progress).toBeLessThan(1);
+
+    await client.setLimits(infoHash, { downloadRateLimit: 0 });
+    await completed(infoHash);
+    const complete = await client.get(infoHash);
+    expect(Buffer.from(complete.bitfield, 'base64')).toEqual(allPieces(complete.pieceCount));
+    expect(Buffer.from(complete.inProgress, 'base64')).toEqual(Buffer.alloc(bytes));
+    await client.remove(infoHash, { deleteData: true });
+    expect(await client.list()).toEqual([]);
+  });
+
   test('add by catalog URL; the transfer and its pause survive a restart', async () => {
     const url = tracker.serveTorrent(`${infoHash}.torrent`, torrentBytes);
     const saveDir = join(leecher.root, 'downloads', 'by-url');

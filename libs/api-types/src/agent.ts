@@ -69,6 +69,8 @@ export interface TransferDetail extends Omit<Transfer, 'peers'> {
   files: FileInfo[];
   /** base64 of the piece bitfield (BEP 3 order: piece 0 in the high bit of the first byte) */
   bitfield: string;
+  /** base64 bitfield, same order and length as `bitfield`, of the pieces being downloaded (never done ones) */
+  inProgress: string;
   peers: PeerInfo[];
   trackers: TrackerInfo[];
   uploadRateLimit: number;
