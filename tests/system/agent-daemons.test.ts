@@ -7,15 +7,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CreateTorrentResponse, Transfer } from '@swarmhub/api-types';
 import { describe, expect, test } from 'vitest';
+import { freePort } from '../../test-support/ports.js';
+import type { Proc } from '../../test-support/processes.js';
+import { waitFor } from '../../test-support/wait.js';
 import {
   CatalogTorrent,
-  freePort,
   hashTree,
   peerAgent,
   peerAgentRun,
-  until,
   useSystemTest,
-  type Proc,
   type SystemTest,
 } from './support.js';
 
@@ -124,9 +124,9 @@ describe('two agent daemons share a directory through the tracker', () => {
     const { infoHash } = created.body;
     const torrent = new CatalogTorrent(url, infoHash);
     expect(created.body.published?.url).toBe(torrent.url);
-    await until(
-      async () => (await alice.transfer(infoHash)).state === 'seeding',
+    await waitFor(
       "alice's transfer to be seeding",
+      async () => (await alice.transfer(infoHash)).state === 'seeding',
     );
     await torrent.until((d) => d.seeders === 1, 'the tracker to count alice as a seeder');
 
@@ -135,10 +135,10 @@ describe('two agent daemons share a directory through the tracker', () => {
     const added = await bob.cli(['add', `${url}${torrentUrl}`, '--out', bobOut]);
     expect(added).toContain(infoHash);
 
-    const done = await until(async () => {
+    const done = await waitFor("bob's download to complete", async () => {
       const t = await bob.transfer(infoHash);
       return t.state === 'seeding' && t.progress === 1 ? t : undefined;
-    }, "bob's download to complete");
+    });
     expect(done.saveDir).toBe(bobOut);
     expect(await hashTree(bobOut)).toEqual(await hashTree(path.dirname(share)));
     expect(done.downloaded).toBeGreaterThanOrEqual(1_800_003 + 4_321);
@@ -162,10 +162,10 @@ describe('two agent daemons share a directory through the tracker', () => {
     expect(bob.proc.exitCode, bob.proc.output).toBe(0);
     await torrent.until((d) => d.seeders === 0, 'the tracker to drop bob', { limitMs: 15_000 });
     await bob.start();
-    const restored = await until(async () => {
+    const restored = await waitFor("bob's restored transfer to seed", async () => {
       const t = await bob.transfer(infoHash);
       return t.state === 'seeding' ? t : undefined;
-    }, "bob's restored transfer to seed");
+    });
     // No other peer is up: the data can only have come from bob's own disk and resume data.
     expect(restored).toMatchObject({ progress: 1, saveDir: bobOut });
     await torrent.until((d) => d.seeders === 1, 'the tracker to count the restarted bob');

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
+import { ARIA2_SEED, spawnAria2 } from '../../test-support/aria2.js';
 import { testWithTools } from '../../test-support/tools.js';
 import {
   createAndPublish,
@@ -13,7 +14,6 @@ import {
   hashTree,
   peerAgentRun,
   sessionTotals,
-  spawnAria2,
   useSystemTest,
   type CatalogTorrent,
 } from './support.js';
@@ -81,13 +81,7 @@ describe('aria2c and our agent through our tracker', () => {
     const torrentFile = path.join(dir, 'from-aria2.torrent');
     const aria2 = system.track(
       await spawnAria2(
-        [
-          '--bt-seed-unverified=true',
-          '--seed-ratio=0.0',
-          '--check-integrity=false',
-          `--dir=${path.dirname(share)}`,
-          torrentFile,
-        ],
+        [...ARIA2_SEED, `--dir=${path.dirname(share)}`, torrentFile],
         'aria2c seeder',
       ),
     );

@@ -4,15 +4,10 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import {
-  REPO_ROOT,
-  createAndPublish,
-  freePort,
-  spawnProc,
-  until,
-  useSystemTest,
-  type Proc,
-} from './support.js';
+import { freePort } from '../../test-support/ports.js';
+import { spawnProc, type Proc } from '../../test-support/processes.js';
+import { assertRunning, waitFor } from '../../test-support/wait.js';
+import { REPO_ROOT, createAndPublish, useSystemTest } from './support.js';
 
 const START_SCRIPT = path.join(REPO_ROOT, 'scripts', 'start.mjs');
 const REPO_DATA = path.join(REPO_ROOT, 'data');
@@ -78,6 +73,7 @@ class StartedSystem {
     readonly ports: Ports,
   ) {
     this.start = spawnProc(process.execPath, [START_SCRIPT], 'start.mjs', {
+      cwd: REPO_ROOT,
       detached: true,
       env: {
         TRACKER_PORT: String(ports.tracker),
@@ -120,13 +116,10 @@ class StartedSystem {
   }
 
   private async poll<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-    return until(
-      async () => {
-        if (!this.start.running) throw new Error(`start.mjs exited:\n${this.start.output}`);
-        return check();
-      },
-      `${what}; output so far:\n${this.start.output.slice(-3000)}`,
-    );
+    return waitFor(`${what}; output so far:\n${this.start.output.slice(-3000)}`, async () => {
+      assertRunning(this.start);
+      return check();
+    });
   }
 
   async trackerHealth(): Promise<{ status: string }> {
@@ -168,9 +161,9 @@ class StartedSystem {
   /** Waits until every process start.mjs started has ended and no port answers any more. */
   async expectAllGone(): Promise<void> {
     const children = [...this.seenPids];
-    await until(
-      async () => children.every((pid) => !isAlive(pid)),
+    await waitFor(
       `every child of start.mjs to end (alive: ${children.filter(isAlive).join(', ')})`,
+      async () => children.every((pid) => !isAlive(pid)),
       20_000,
     );
     await expect(fetch(`${this.trackerUrl}/health`)).rejects.toThrow();

@@ -1,15 +1,17 @@
 // Helpers for the whole-system tests: the parts run as the built programs a user starts
 // (`node apps/tracker-api/dist/main.js`, `node apps/peer-agent/bin/peer-agent.js ...`), each a
 // real process on 127.0.0.1, stopped by its PID.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TorrentDetail } from '@swarmhub/api-types';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort } from '../../test-support/ports.js';
+import { spawnProc, type Proc } from '../../test-support/processes.js';
+import { assertRunning, waitFor } from '../../test-support/wait.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const TRACKER_MAIN = path.join(REPO_ROOT, 'apps', 'tracker-api', 'dist', 'main.js');
@@ -48,117 +50,12 @@ export async function tempDir(
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A port that was free a moment ago (bound on 127.0.0.1:0, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls `check` until it returns a value other than undefined/false; fails with `what`. */
-export async function until<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  limitMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + limitMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`gave up waiting for ${what}${cause}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** A child process whose output is kept, stopped by its PID. */
-export class Proc {
-  output = '';
-  exitCode: number | null | undefined;
-  exitSignal: NodeJS.Signals | null = null;
-  readonly exited: Promise<number | null>;
-
-  constructor(
-    readonly child: ChildProcess,
-    readonly label: string,
-  ) {
-    child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.exitCode = code;
-        this.exitSignal = signal;
-        resolve(code);
-      }),
-    );
-  }
-
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  get running(): boolean {
-    return this.exitCode === undefined;
-  }
-
-  /** Waits for `pattern` in the output; fails early if the process exits first. */
-  async waitFor(pattern: RegExp, limitMs = 60_000): Promise<RegExpMatchArray> {
-    return until(
-      async () => {
-        const match = this.output.match(pattern);
-        if (match) return match;
-        if (!this.running)
-          throw new Error(`${this.label} exited (${this.exitCode ?? this.exitSignal})`);
-        return undefined;
-      },
-      `${pattern} from ${this.label}; output so far:\n${this.output.slice(-3000)}`,
-      limitMs,
-    );
-  }
-
-  /** Sends `signal` to the PID, then SIGKILL if it is still there after a grace period. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<number | null> {
-    if (!this.running) return this.exitCode ?? null;
-    process.kill(this.pid, signal);
-    const timer = setTimeout(() => {
-      if (this.running) process.kill(this.pid, 'SIGKILL');
-    }, graceMs);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
-  }
-}
-
-export function spawnProc(
-  command: string,
-  args: string[],
-  label: string,
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; detached?: boolean } = {},
-): Proc {
-  const child = spawn(command, args, {
-    cwd: options.cwd ?? REPO_ROOT,
-    detached: options.detached ?? false,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Proc(child, label);
-}
-
 /** The built CLI as a user runs it: `node apps/peer-agent/bin/peer-agent.js <args>`. */
 export function peerAgent(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  return spawnProc(process.execPath, [PEER_AGENT_BIN, ...args], `peer-agent ${args[0]}`, { env });
+  return spawnProc(process.execPath, [PEER_AGENT_BIN, ...args], `peer-agent ${args[0]}`, {
+    cwd: REPO_ROOT,
+    env,
+  });
 }
 
 /** Runs the CLI to its end; rejects with its output when it exits non-zero. */
@@ -186,6 +83,7 @@ export async function startTracker(
 ): Promise<RunningTracker> {
   const port = options.port ?? (await freePort());
   const proc = spawnProc(process.execPath, [TRACKER_MAIN], 'tracker', {
+    cwd: REPO_ROOT,
     env: {
       TRACKER_PORT: String(port),
       TRACKER_HOST: '127.0.0.1',
@@ -196,11 +94,11 @@ export async function startTracker(
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await until(async () => {
-      if (!proc.running) throw new Error(`tracker exited:\n${proc.output}`);
+    await waitFor(`the tracker's /health on ${url}`, async () => {
+      assertRunning(proc);
       const res = await fetch(`${url}/health`);
       return res.ok;
-    }, `the tracker's /health on ${url}`);
+    });
   } catch (error) {
     await proc.stop('SIGKILL');
     throw new Error(`${(error as Error).message}\n${proc.output.slice(-3000)}`, { cause: error });
@@ -292,14 +190,13 @@ export class CatalogTorrent {
     options: { limitMs?: number; whileRunning?: Proc } = {},
   ): Promise<TorrentDetail> {
     const { whileRunning } = options;
-    return until(
+    return waitFor(
+      what,
       async () => {
-        if (whileRunning && !whileRunning.running)
-          throw new Error(`${whileRunning.label} exited:\n${whileRunning.output}`);
+        assertRunning(whileRunning);
         const detail = await this.detail();
         return accept(detail) ? detail : undefined;
       },
-      what,
       options.limitMs,
     );
   }
@@ -338,31 +235,6 @@ export async function createAndPublish(
   const infoHash = /info hash:\s+([0-9a-f]{40})/.exec(output)?.[1];
   if (!infoHash) throw new Error(`no info hash in:\n${output}`);
   return { output, infoHash, torrent: new CatalogTorrent(tracker.url, infoHash) };
-}
-
-const ARIA2_LOOPBACK = [
-  '--enable-dht=false',
-  '--enable-dht6=false',
-  '--bt-enable-lpd=false',
-  '--enable-peer-exchange=false',
-  '--disable-ipv6=true',
-  '--interface=127.0.0.1',
-  '--bt-tracker-connect-timeout=5',
-  '--bt-tracker-timeout=5',
-  '--file-allocation=none',
-  '--summary-interval=0',
-  '--console-log-level=warn',
-  '--allow-overwrite=true',
-  '--auto-file-renaming=false',
-];
-
-/** aria2c kept to 127.0.0.1 (no DHT, LPD or PEX: the tracker is its only source of peers). */
-export async function spawnAria2(args: string[], label: string): Promise<Proc> {
-  return spawnProc(
-    'aria2c',
-    [...ARIA2_LOOPBACK, `--listen-port=${await freePort()}`, ...args],
-    label,
-  );
 }
 
 /** What every test file here shares: its temp directory, its tracker, and its processes. */

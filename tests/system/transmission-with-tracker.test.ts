@@ -6,14 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
+import { freePort } from '../../test-support/ports.js';
+import { spawnProc } from '../../test-support/processes.js';
 import { testWithTools } from '../../test-support/tools.js';
 import {
   createAndPublish,
   downloadArgs,
-  freePort,
   hashTree,
   peerAgentRun,
-  spawnProc,
   useSystemTest,
 } from './support.js';
 
