@@ -2,18 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
+import { ARIA2_SEED, spawnAria2 } from '../../../test-support/aria2.js';
+import type { Proc } from '../../../test-support/processes.js';
 import { testWithTools } from '../../../test-support/tools.js';
 import {
-  ARIA2_COMMON,
   TestTracker,
-  freePort,
   randomFile,
   sessionBytes,
   sha256,
   spawnAgent,
-  spawnTool,
   tempDir,
-  type Proc,
 } from './interop-support.js';
 
 const SIZE = 24 * 1024 * 1024 + 12345;
@@ -65,14 +63,7 @@ describe('interop with aria2', () => {
     const [, seederPort] = await seeder.waitFor(/seeding payload\.bin on port (\d+)/);
     const out = path.join(dir, 'aria2-out');
     const aria = track(
-      spawnTool('aria2c', [
-        ...ARIA2_COMMON,
-        `--listen-port=${await freePort()}`,
-        '--seed-time=0',
-        '-d',
-        out,
-        torrent,
-      ]),
+      await spawnAria2(['--bt-tracker-interval=5', '--seed-time=0', '-d', out, torrent]),
     );
     const code = await aria.exited;
     expect(code, aria.output).toBe(0);
@@ -90,12 +81,9 @@ describe('interop with aria2', () => {
     async () => {
       const { dir, data, torrent } = await setup();
       const aria = track(
-        spawnTool('aria2c', [
-          ...ARIA2_COMMON,
-          `--listen-port=${await freePort()}`,
-          '--bt-seed-unverified=true',
-          '--seed-ratio=0.0',
-          '--check-integrity=false',
+        await spawnAria2([
+          '--bt-tracker-interval=5',
+          ...ARIA2_SEED,
           '-d',
           path.dirname(data),
           torrent,

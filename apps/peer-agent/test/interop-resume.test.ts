@@ -5,6 +5,7 @@ import { afterEach, describe, expect } from 'vitest';
 import { ResumeStore } from '@swarmhub/engine';
 import { parseMetainfo } from '@swarmhub/metainfo';
 import { readFileSync } from 'node:fs';
+import type { Proc } from '../../../test-support/processes.js';
 import { testWithTools } from '../../../test-support/tools.js';
 import {
   TestTracker,
@@ -13,7 +14,6 @@ import {
   sha256,
   spawnAgent,
   tempDir,
-  type Proc,
 } from './interop-support.js';
 
 const SIZE = 16 * 1024 * 1024 + 4321;

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -7,6 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { encode } from '@swarmhub/bencode';
+import { spawnProc, type Proc } from '../../../test-support/processes.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const CLI_MAIN = path.join(REPO_ROOT, 'apps', 'peer-agent', 'src', 'cli', 'main.ts');
@@ -30,17 +30,6 @@ export function sha256(file: string): Promise<string> {
       .on('data', (c) => h.update(c))
       .on('end', () => resolve(h.digest('hex')))
       .on('error', reject);
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 
@@ -122,93 +111,14 @@ function percentDecode(s: string): Buffer {
   return Buffer.from(out);
 }
 
-/** A child process whose output is collected, with a way to wait for a line and to stop it by PID. */
-export class Proc {
-  output = '';
-  readonly exited: Promise<number | null>;
-  exitCode: number | null | undefined;
-
-  constructor(
-    readonly child: ChildProcess,
-    readonly label: string,
-  ) {
-    child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.exitCode = code ?? (signal ? -1 : null);
-        resolve(code);
-      }),
-    );
-  }
-
-  waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const m = this.output.match(pattern);
-        if (m) {
-          clearInterval(timer);
-          clearTimeout(timeout);
-          resolve(m);
-        } else if (this.exitCode !== undefined) {
-          clearInterval(timer);
-          clearTimeout(timeout);
-          reject(
-            new Error(
-              `${this.label} exited (${this.exitCode}) before ${pattern}:\n${this.output.slice(-3000)}`,
-            ),
-          );
-        }
-      };
-      const timer = setInterval(check, 50);
-      const timeout = setTimeout(() => {
-        clearInterval(timer);
-        reject(
-          new Error(
-            `${this.label}: no ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-3000)}`,
-          ),
-        );
-      }, timeoutMs);
-      check();
-    });
-  }
-
-  /** Stops the process by its PID (SIGTERM, then SIGKILL if it lingers). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.exitCode !== undefined) return this.exitCode;
-    this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
-  }
-}
-
 /** Our CLI from its sources, as a real process. */
 export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(
+  return spawnProc(
     process.execPath,
     ['--conditions=source', '--import', LOADER, CLI_MAIN, ...args],
-    {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    `peer-agent ${args[0]}`,
+    { cwd: REPO_ROOT, env },
   );
-  return new Proc(child, `peer-agent ${args[0]}`);
-}
-
-export function spawnTool(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Proc {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Proc(child, command);
 }
 
 /** The "session: downloaded N bytes, uploaded M bytes" line our CLI prints when it stops. */
@@ -217,16 +127,3 @@ export function sessionBytes(output: string): { downloaded: number; uploaded: nu
   if (!m) throw new Error(`no session summary in output:\n${output.slice(-2000)}`);
   return { downloaded: Number(m[1]), uploaded: Number(m[2]) };
 }
-
-export const ARIA2_COMMON = [
-  '--enable-dht=false',
-  '--bt-enable-lpd=false',
-  '--enable-peer-exchange=false',
-  '--disable-ipv6=true',
-  '--interface=127.0.0.1',
-  '--console-log-level=warn',
-  '--summary-interval=0',
-  '--file-allocation=none',
-  '--bt-tracker-connect-timeout=5',
-  '--bt-tracker-interval=5',
-];

@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { magnetFromMetainfo, parseMetainfo } from '@swarmhub/metainfo';
+import type { Proc } from '../../../test-support/processes.js';
 import { testWithTools } from '../../../test-support/tools.js';
 import {
   TestTracker,
@@ -12,7 +13,6 @@ import {
   sha256,
   spawnAgent,
   tempDir,
-  type Proc,
 } from './interop-support.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];

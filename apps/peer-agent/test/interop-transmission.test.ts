@@ -2,17 +2,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
+import { freePort } from '../../../test-support/ports.js';
+import { spawnProc, type Proc } from '../../../test-support/processes.js';
 import { testWithTools } from '../../../test-support/tools.js';
 import {
   TestTracker,
-  freePort,
   randomFile,
   sessionBytes,
   sha256,
   spawnAgent,
-  spawnTool,
   tempDir,
-  type Proc,
 } from './interop-support.js';
 
 // Transmission 3.00 seeds slowly on loopback (and refuses to download from 127.0.0.0/8): a small file.
@@ -41,7 +40,7 @@ describe('interop with Transmission', () => {
       });
 
       const transmissionPort = await freePort();
-      const seeder: Proc = spawnTool(
+      const seeder: Proc = spawnProc(
         'transmission-cli',
         [
           '-g',
@@ -54,6 +53,7 @@ describe('interop with Transmission', () => {
           '-et',
           torrent,
         ],
+        'transmission-cli',
         { env: { HOME: dir } },
       );
       cleanups.push(() => seeder.stop('SIGKILL'));
