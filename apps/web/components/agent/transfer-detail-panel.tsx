@@ -70,8 +70,8 @@ export function TransferDetailPanel({
           <h3>Pieces</h3>
           <PieceMap
             bitfield={detail.bitfield}
+            inProgress={detail.inProgress}
             pieceCount={detail.pieceCount}
-            piecesDone={detail.piecesDone}
           />
 
           <h3>Peers</h3>

@@ -456,15 +456,20 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
       .locator('#transfer-detail tbody tr', { hasText: '127.0.0.1' })
       .first()
       .waitFor({ timeout: 15_000 });
+    // The piece picture tells pieces being fetched apart from done and missing ones, in words too.
+    const midway = /^\d+ done, [1-9]\d* in progress, [1-9]\d* missing \(of \d+ pieces\)$/;
+    await page.getByRole('img', { name: midway }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('#transfer-detail figcaption', { hasText: / [1-9]\d* in progress, / })
+      .waitFor();
     await screenshot(page, 'agent-downloading');
     await agentApi(downloader, 'PATCH', '/api/v1/settings', { downloadRateLimit: 0 });
     await page.locator('[role="progressbar"][aria-valuenow="100"]').waitFor({ timeout: 90_000 });
     await page.getByText('Seeding', { exact: true }).first().waitFor();
-    // The details panel draws every piece as done.
+    // The details panel draws every piece as done, none in progress.
+    const pieces = Math.ceil(original.length / 65536);
     await page
-      .getByRole('img', {
-        name: `${Math.ceil(original.length / 65536)} of ${Math.ceil(original.length / 65536)} pieces done`,
-      })
+      .getByRole('img', { name: `${pieces} done, 0 in progress, 0 missing (of ${pieces} pieces)` })
       .waitFor();
     await screenshot(page, 'agent-complete');
     await page.setViewportSize({ width: 390, height: 844 });
