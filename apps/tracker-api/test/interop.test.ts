@@ -1,12 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseMetainfo } from '@swarmhub/metainfo';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { ARIA2_SEED, spawnAria2 } from '../../../test-support/aria2.js';
+import { freePort } from '../../../test-support/ports.js';
+import { ProcessGroup, spawnProc } from '../../../test-support/processes.js';
 import { testWithTools } from '../../../test-support/tools.js';
+import { waitFor } from '../../../test-support/wait.js';
 import {
   binaryParam,
   makeTempDir,
@@ -19,62 +21,16 @@ import { mktorrent } from './torrent-files.js';
 const test = testWithTools('aria2c', 'mktorrent');
 const testWithTransmission = testWithTools('transmission-cli', 'aria2c', 'mktorrent');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function aria2(args: string[], port: number, log: string): ChildProcess {
-  return spawn(
-    'aria2c',
-    [
-      '--enable-dht=false',
-      '--enable-dht6=false',
-      '--bt-enable-lpd=false',
-      '--enable-peer-exchange=false',
-      '--disable-ipv6=true',
-      '--interface=127.0.0.1',
-      `--listen-port=${port}`,
-      '--bt-tracker-connect-timeout=5',
-      '--bt-tracker-timeout=5',
-      '--file-allocation=none',
-      '--summary-interval=0',
-      '--console-log-level=warn',
-      `--log=${log}`,
-      '--log-level=info',
-      '--allow-overwrite=true',
-      '--auto-file-renaming=false',
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-}
-
-async function until(check: () => Promise<boolean>, what: string, limitMs = 60_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('interop with real BitTorrent clients', () => {
   let tracker: TestTracker;
   let work: string;
-  const children: ChildProcess[] = [];
+  const processes = new ProcessGroup();
   beforeAll(async () => {
     tracker = await startTestTracker({ mode: 'listed' });
     work = makeTempDir('tracker-aria2-');
   });
   afterAll(async () => {
-    for (const child of children)
-      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    await processes.stopAll();
     await tracker.dispose();
     rmSync(work, { recursive: true, force: true });
   });
@@ -99,52 +55,58 @@ describe('interop with real BitTorrent clients', () => {
     writeFileSync(torrentPath, torrent);
 
     const seedDir = join(work, 'content'); // mktorrent hashed the file here
-    const seeder = aria2(
-      [
-        '--bt-seed-unverified=true',
-        '--seed-ratio=0.0',
-        '--check-integrity=false',
-        `--dir=${seedDir}`,
-        torrentPath,
-      ],
-      await freePort(),
-      join(work, 'seeder.log'),
+    processes.track(
+      await spawnAria2(
+        [
+          `--log=${join(work, 'seeder.log')}`,
+          '--log-level=info',
+          ...ARIA2_SEED,
+          `--dir=${seedDir}`,
+          torrentPath,
+        ],
+        'aria2c seeder',
+      ),
     );
-    children.push(seeder);
     const scrapeUrl = `${tracker.url}/scrape?info_hash=${binaryParam(meta.infoHashBytes)}`;
     const counts = async () =>
       (await trackerGet(scrapeUrl)).dict.files as Record<
         string,
         { complete: number; incomplete: number; downloaded: number }
       >;
-    await until(
-      async () => (await counts())[meta.infoHashBytes.toString('latin1')]?.complete === 1,
+    await waitFor(
       'the seeder to announce',
+      async () => (await counts())[meta.infoHashBytes.toString('latin1')]?.complete === 1,
     );
 
     const downloadDir = join(work, 'download');
     mkdirSync(downloadDir);
     // With --seed-time=0 aria2 skips `completed` and only says `stopped`; seeding for three
     // seconds makes it send `completed` first, as a client that goes on seeding does.
-    const leecher = aria2(
-      ['--seed-time=0.05', `--dir=${downloadDir}`, torrentPath],
-      await freePort(),
-      join(work, 'leecher.log'),
+    const leecher = processes.track(
+      await spawnAria2(
+        [
+          `--log=${join(work, 'leecher.log')}`,
+          '--log-level=info',
+          '--seed-time=0.05',
+          `--dir=${downloadDir}`,
+          torrentPath,
+        ],
+        'aria2c leecher',
+      ),
     );
-    children.push(leecher);
-    const exitCode = await new Promise<number | null>((resolve) => leecher.once('exit', resolve));
+    const exitCode = await leecher.exited;
     expect(exitCode, readFileSync(join(work, 'leecher.log'), 'utf8').slice(-3000)).toBe(0);
     expect(Buffer.compare(readFileSync(join(downloadDir, 'payload.bin')), content)).toBe(0);
 
     // aria2 announced `completed` (an event row) and then `stopped` (gone from the swarm).
-    await until(
+    await waitFor(
+      'the completion and the stop to be recorded',
       async () => {
         const detail = await request(tracker.url).get(`/api/v1/torrents/${meta.infoHash}`);
         return (
           detail.body.completed === 1 && detail.body.seeders === 1 && detail.body.leechers === 0
         );
       },
-      'the completion and the stop to be recorded',
       15_000,
     );
     const stats = await request(tracker.url).get('/api/v1/stats');
@@ -191,41 +153,48 @@ describe('interop with real BitTorrent clients', () => {
           'ratio-limit-enabled': false,
         }),
       );
-      const seeder = spawn(
-        'transmission-cli',
-        [
-          '-g',
-          configDir,
-          '-w',
-          join(work, 'content'),
-          '-p',
-          String(seederPort),
-          '-M',
-          '-D',
-          '-U',
-          torrentPath,
-        ],
-        { stdio: 'ignore' },
+      processes.track(
+        spawnProc(
+          'transmission-cli',
+          [
+            '-g',
+            configDir,
+            '-w',
+            join(work, 'content'),
+            '-p',
+            String(seederPort),
+            '-M',
+            '-D',
+            '-U',
+            torrentPath,
+          ],
+          'transmission-cli',
+        ),
       );
-      children.push(seeder);
       const scrapeUrl = `${tracker.url}/scrape?info_hash=${binaryParam(meta.infoHashBytes)}`;
-      await until(async () => {
+      await waitFor('Transmission to announce as a seeder', async () => {
         const files = (await trackerGet(scrapeUrl)).dict.files as Record<
           string,
           { complete: number }
         >;
         return files[meta.infoHashBytes.toString('latin1')]?.complete === 1;
-      }, 'Transmission to announce as a seeder');
+      });
 
       const downloadDir = join(work, 'from-transmission');
       mkdirSync(downloadDir);
-      const leecher = aria2(
-        ['--seed-time=0', `--dir=${downloadDir}`, torrentPath],
-        await freePort(),
-        join(work, 'leecher-t.log'),
+      const leecher = processes.track(
+        await spawnAria2(
+          [
+            `--log=${join(work, 'leecher-t.log')}`,
+            '--log-level=info',
+            '--seed-time=0',
+            `--dir=${downloadDir}`,
+            torrentPath,
+          ],
+          'aria2c leecher',
+        ),
       );
-      children.push(leecher);
-      const exitCode = await new Promise<number | null>((resolve) => leecher.once('exit', resolve));
+      const exitCode = await leecher.exited;
       expect(exitCode, readFileSync(join(work, 'leecher-t.log'), 'utf8').slice(-3000)).toBe(0);
       expect(
         Buffer.compare(readFileSync(join(downloadDir, 'from-transmission.bin')), content),
