@@ -14,7 +14,7 @@ import {
   type TestAgent,
 } from './daemon-support/agent-harness.js';
 import { TinyTracker } from './daemon-support/tiny-tracker.js';
-import { waitFor } from './daemon-support/wait.js';
+import { waitFor } from '../../../test-support/wait.js';
 
 // The built `peer-agent` as users run it: `serve` in its own process, driven by the CLI control
 // commands (which go through the typed client), killed with SIGKILL and started again.

@@ -7,7 +7,7 @@ import { AgentApiError, AgentClient } from '../src/client/agent-client.js';
 import type { AgentEvent, Transfer } from '@swarmhub/api-types';
 import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
 import { TinyTracker } from './daemon-support/tiny-tracker.js';
-import { waitFor } from './daemon-support/wait.js';
+import { waitFor } from '../../../test-support/wait.js';
 
 // The control API end to end: two real agents (engine, state, HTTP) on 127.0.0.1, one seeding a
 // torrent it created through POST /create, the other downloading it by file, magnet and catalog

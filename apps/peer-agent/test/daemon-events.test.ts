@@ -7,7 +7,7 @@ import { AgentClient } from '../src/client/agent-client.js';
 import { AgentError } from '../src/daemon/agent-error.js';
 import { fetchTorrentFile } from '../src/daemon/transfers/fetch-torrent.js';
 import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
-import { waitFor } from './daemon-support/wait.js';
+import { waitFor } from '../../../test-support/wait.js';
 
 // The event stream as the web app reads it (fetch with Origin and Authorization, a stream
 // reader), magnet transfers that never find a peer across a restart, and the limits on what the

@@ -1,14 +1,14 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { ARIA2_SEED, spawnAria2 } from '../../../test-support/aria2.js';
 import { testWithTools } from '../../../test-support/tools.js';
+import { waitFor } from '../../../test-support/wait.js';
 import { AgentClient } from '../src/client/agent-client.js';
 import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
 import { TinyTracker } from './daemon-support/tiny-tracker.js';
-import { waitFor } from './daemon-support/wait.js';
 
 // Through the agent API, a download from a seeder that is not ours: aria2 seeding a torrent
 // made by mktorrent.
@@ -28,14 +28,6 @@ afterAll(async () => {
   await removeTestDir(agent.root);
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 testWithTools('aria2c', 'mktorrent')(
   'the agent downloads from an aria2 seeder a torrent made by mktorrent',
   async () => {
@@ -51,26 +43,7 @@ testWithTools('aria2c', 'mktorrent')(
         stdio: 'ignore',
       },
     );
-    const aria2 = spawn(
-      'aria2c',
-      [
-        '--seed-ratio=0.0',
-        '--bt-seed-unverified=true',
-        '--check-integrity=false',
-        '--enable-dht=false',
-        '--bt-enable-lpd=false',
-        '--enable-peer-exchange=false',
-        '--disable-ipv6=true',
-        '--interface=127.0.0.1',
-        `--listen-port=${await freePort()}`,
-        '--summary-interval=0',
-        '--console-log-level=error',
-        '-d',
-        seedDir,
-        torrentPath,
-      ],
-      { stdio: 'ignore' },
-    );
+    const aria2 = await spawnAria2([...ARIA2_SEED, '-d', seedDir, torrentPath]);
     try {
       const client = new AgentClient({ baseUrl: agent.apiUrl, token: agent.token });
       const saveDir = join(agent.root, 'downloads', 'from-aria2');
@@ -83,7 +56,7 @@ testWithTools('aria2c', 'mktorrent')(
       const detail = await client.get(transfer.infoHash);
       expect(detail.progress).toBe(1);
     } finally {
-      aria2.kill('SIGKILL');
+      await aria2.stop('SIGKILL');
     }
   },
 );

@@ -9,7 +9,7 @@ import { AgentClient } from '../src/client/agent-client.js';
 // The real tracker and catalog of this repository, in process.
 import { startTracker, type RunningTracker } from '../../tracker-api/src/tracker-app.js';
 import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
-import { waitFor } from './daemon-support/wait.js';
+import { waitFor } from '../../../test-support/wait.js';
 
 // The "share a file" and "find and download" flows of DESIGN.md through the agent API: the
 // seeding agent creates and publishes to the real tracker's catalog; the downloading agent adds
