@@ -13,13 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { hasTool, testWithTools } from '../../../../test-support/tools.js';
-import {
-  eventually,
-  freePort,
-  startProcess,
-  waitForHttp,
-  type RunningProcess,
-} from '../support/processes';
+import { freePort } from '../../../../test-support/ports.js';
+import { spawnProc, type Proc } from '../../../../test-support/processes.js';
+import { waitFor, waitForHttp } from '../../../../test-support/wait.js';
 
 const test = testWithTools('chromium', 'mktorrent');
 
@@ -43,7 +39,7 @@ const CHROMIUM_ARGS = [
 ];
 
 interface Agent {
-  process: RunningProcess;
+  process: Proc;
   apiUrl: string;
   pairingLink: string;
   token: string;
@@ -65,15 +61,15 @@ function ensureBuilt(): void {
 
 describe('the web app in Chromium, against the real tracker and agents', () => {
   let workDir: string;
-  let tracker: RunningProcess;
+  let tracker: Proc;
   let trackerUrl: string;
-  let web: RunningProcess;
+  let web: Proc;
   let webUrl: string;
   let seeder: Agent;
   let downloader: Agent;
   let browser: Browser;
   let context: BrowserContext;
-  const started: RunningProcess[] = [];
+  const started: Proc[] = [];
 
   // The shared file: random bytes, so equal bytes at the end prove a real transfer.
   const fileName = 'swarmhub-e2e-sample.bin';
@@ -87,27 +83,31 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     const downloadDir = path.join(workDir, name, 'downloads');
     mkdirSync(dataDir, { recursive: true });
     mkdirSync(downloadDir, { recursive: true });
-    const agentProcess = startProcess(`agent ${name}`, process.execPath, [
-      agentBin,
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--api-port',
-      '0',
-      '--peer-port',
-      '0',
-      '--download-dir',
-      downloadDir,
-      '--allowed-root',
-      workDir,
-      '--allow-origin',
-      webUrl,
-      '--web-url',
-      webUrl,
-    ]);
+    const agentProcess = spawnProc(
+      process.execPath,
+      [
+        agentBin,
+        'serve',
+        '--data-dir',
+        dataDir,
+        '--api-port',
+        '0',
+        '--peer-port',
+        '0',
+        '--download-dir',
+        downloadDir,
+        '--allowed-root',
+        workDir,
+        '--allow-origin',
+        webUrl,
+        '--web-url',
+        webUrl,
+      ],
+      `agent ${name}`,
+    );
     started.push(agentProcess);
-    const [, apiUrl] = await agentProcess.waitForOutput(/agent API on (http:\/\/127\.0\.0\.1:\d+)/);
-    const [pairingLink] = await agentProcess.waitForOutput(/http:\/\/\S+\/agent#\S+/);
+    const [, apiUrl] = await agentProcess.waitFor(/agent API on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [pairingLink] = await agentProcess.waitFor(/http:\/\/\S+\/agent#\S+/);
     const token = (await readFile(path.join(dataDir, 'token'), 'utf8')).trim();
     return {
       process: agentProcess,
@@ -148,7 +148,7 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
     mkdirSync(screenshotDir, { recursive: true });
     workDir = await mkdtemp(path.join(os.tmpdir(), 'swarmhub-web-e2e-'));
 
-    tracker = startProcess('tracker', process.execPath, [trackerMain], {
+    tracker = spawnProc(process.execPath, [trackerMain], 'tracker', {
       env: {
         TRACKER_PORT: '0',
         TRACKER_HOST: '127.0.0.1',
@@ -158,23 +158,21 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
       },
     });
     started.push(tracker);
-    trackerUrl = (
-      await tracker.waitForOutput(/announce\s+(http:\/\/127\.0\.0\.1:\d+)\/announce/)
-    )[1]!;
+    trackerUrl = (await tracker.waitFor(/announce\s+(http:\/\/127\.0\.0\.1:\d+)\/announce/))[1]!;
 
     const webPort = await freePort();
     webUrl = `http://127.0.0.1:${webPort}`;
-    web = startProcess(
-      'web',
+    web = spawnProc(
       process.execPath,
       [nextBin, 'start', '-p', String(webPort), '-H', '127.0.0.1'],
+      'web',
       {
         cwd: webDir,
         env: { TRACKER_API_URL: trackerUrl, NEXT_TELEMETRY_DISABLED: '1' },
       },
     );
     started.push(web);
-    await waitForHttp(`${webUrl}/upload`, 60_000, web);
+    await waitForHttp(`${webUrl}/upload`, { timeoutMs: 60_000, whileRunning: web });
 
     [seeder, downloader] = await Promise.all([startAgent('seeder'), startAgent('downloader')]);
 
@@ -407,7 +405,7 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
       torrent: (await readFile(torrentPath)).toString('base64'),
       saveDir: seeder.downloadDir,
     });
-    await eventually('the seeder to verify its data and seed', async () => {
+    await waitFor('the seeder to verify its data and seed', async () => {
       const transfer = await agentApi<{ state: string; progress: number }>(
         seeder,
         'GET',
@@ -481,7 +479,7 @@ describe('the web app in Chromium, against the real tracker and agents', () => {
 
     // The tracker counts the completion, and the torrent page shows it.
     await page.setViewportSize({ width: 1280, height: 900 });
-    await eventually('the torrent page to show the completion', async () => {
+    await waitFor('the torrent page to show the completion', async () => {
       await page.goto(`${webUrl}/torrents/${infoHash}`);
       return (await page.getByText('1 completion in all, counted per hour (UTC).').count()) > 0
         ? true
