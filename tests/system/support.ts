@@ -2,13 +2,12 @@
 // (`node apps/tracker-api/dist/main.js`, `node apps/peer-agent/bin/peer-agent.js ...`), each a
 // real process on 127.0.0.1, stopped by its PID.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TorrentDetail } from '@swarmhub/api-types';
 import { afterAll, beforeAll } from 'vitest';
+import { sha256File, tempDir } from '../../test-support/files.js';
 import { freePort } from '../../test-support/ports.js';
 import { spawnProc, type Proc } from '../../test-support/processes.js';
 import { assertRunning, waitFor } from '../../test-support/wait.js';
@@ -41,13 +40,6 @@ export function buildApps(): Promise<void> {
       },
     );
   });
-}
-
-export async function tempDir(
-  prefix: string,
-): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `swarmhub-system-${prefix}-`));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** The built CLI as a user runs it: `node apps/peer-agent/bin/peer-agent.js <args>`. */
@@ -113,16 +105,6 @@ export async function getJson<T = Record<string, unknown>>(
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-export function sha256File(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(file)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 /** Every regular file below `root`, by relative path, with its SHA-256. */
@@ -274,7 +256,7 @@ export function useSystemTest(
   options: { trackerDatabase?: string | false } = {},
 ): SystemTest {
   const trackerDatabase = options.trackerDatabase ?? 'tracker.sqlite';
-  let work: { dir: string; remove: () => Promise<void> } | undefined;
+  let work: { dir: string; cleanup: () => Promise<void> } | undefined;
   let tracker: RunningTracker | undefined;
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
@@ -311,7 +293,7 @@ export function useSystemTest(
 
   beforeAll(async () => {
     await buildApps();
-    work = await tempDir(prefix);
+    work = await tempDir(`system-${prefix}`);
     if (trackerDatabase !== false) await system.startTracker(path.join(work.dir, trackerDatabase));
   });
 
@@ -325,7 +307,7 @@ export function useSystemTest(
         failures.push(error);
       }
     }
-    await work?.remove();
+    await work?.cleanup();
     if (failures.length > 0) throw new AggregateError(failures, 'system test cleanup failed');
   });
 

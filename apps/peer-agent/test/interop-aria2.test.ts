@@ -4,15 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { ARIA2_SEED, spawnAria2 } from '../../../test-support/aria2.js';
 import type { Proc } from '../../../test-support/processes.js';
+import { sha256File, tempDir } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
-import {
-  TestTracker,
-  randomFile,
-  sessionBytes,
-  sha256,
-  spawnAgent,
-  tempDir,
-} from './interop-support.js';
+import { TestTracker, randomFile, sessionBytes, spawnAgent } from './interop-support.js';
 
 const SIZE = 24 * 1024 * 1024 + 12345;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -67,7 +61,7 @@ describe('interop with aria2', () => {
     );
     const code = await aria.exited;
     expect(code, aria.output).toBe(0);
-    expect(await sha256(path.join(out, 'payload.bin'))).toBe(await sha256(data));
+    expect(await sha256File(path.join(out, 'payload.bin'))).toBe(await sha256File(data));
     expect(await seeder.stop('SIGTERM')).toBe(0);
     // SIGTERM announces `stopped` before the process exits.
     expect(
@@ -107,7 +101,7 @@ describe('interop with aria2', () => {
       const code = await leecher.exited;
       expect(code, leecher.output).toBe(0);
       expect(leecher.output).toMatch(/complete: payload\.bin verified/);
-      expect(await sha256(path.join(out, 'payload.bin'))).toBe(await sha256(data));
+      expect(await sha256File(path.join(out, 'payload.bin'))).toBe(await sha256File(data));
       expect(sessionBytes(leecher.output).downloaded).toBe(SIZE);
       await aria.stop('SIGTERM');
     },

@@ -6,15 +6,9 @@ import { ResumeStore } from '@swarmhub/engine';
 import { parseMetainfo } from '@swarmhub/metainfo';
 import { readFileSync } from 'node:fs';
 import type { Proc } from '../../../test-support/processes.js';
+import { sha256File, tempDir } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
-import {
-  TestTracker,
-  randomFile,
-  sessionBytes,
-  sha256,
-  spawnAgent,
-  tempDir,
-} from './interop-support.js';
+import { TestTracker, randomFile, sessionBytes, spawnAgent } from './interop-support.js';
 
 const SIZE = 16 * 1024 * 1024 + 4321;
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -97,7 +91,7 @@ describe('resume after kill -9', () => {
         spawnAgent(['download', torrentFile, '--out', out, ...agentArgs('leecher')]),
       );
       expect(await second.exited, second.output).toBe(0);
-      expect(await sha256(path.join(out, 'big.bin'))).toBe(await sha256(data));
+      expect(await sha256File(path.join(out, 'big.bin'))).toBe(await sha256File(data));
       const { downloaded } = sessionBytes(second.output);
       expect(downloaded).toBeGreaterThan(0);
       expect(downloaded).toBeLessThanOrEqual(SIZE - verifiedBytes);

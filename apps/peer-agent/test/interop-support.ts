@@ -1,9 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { encode } from '@swarmhub/bencode';
 import { spawnProc, type Proc } from '../../../test-support/processes.js';
@@ -12,25 +10,8 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const CLI_MAIN = path.join(REPO_ROOT, 'apps', 'peer-agent', 'src', 'cli', 'main.ts');
 const LOADER = path.join(import.meta.dirname, 'interop-loader.mjs');
 
-export async function tempDir(
-  prefix: string,
-): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), `swarmhub-${prefix}-`));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
 export async function randomFile(file: string, size: number): Promise<void> {
   await writeFile(file, randomBytes(size));
-}
-
-export function sha256(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(file)
-      .on('data', (c) => h.update(c))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
 }
 
 /**

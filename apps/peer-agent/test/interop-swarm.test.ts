@@ -5,15 +5,9 @@ import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { magnetFromMetainfo, parseMetainfo } from '@swarmhub/metainfo';
 import type { Proc } from '../../../test-support/processes.js';
+import { sha256File, tempDir } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
-import {
-  TestTracker,
-  randomFile,
-  sessionBytes,
-  sha256,
-  spawnAgent,
-  tempDir,
-} from './interop-support.js';
+import { TestTracker, randomFile, sessionBytes, spawnAgent } from './interop-support.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -77,11 +71,11 @@ describe('a swarm of our agents', () => {
       codes.forEach((code, i) => expect(code, leechers[i]!.output).toBe(0));
 
       const expected = await Promise.all(
-        metainfo.files.map((f) => sha256(path.join(dir, 'seed', ...f.path))),
+        metainfo.files.map((f) => sha256File(path.join(dir, 'seed', ...f.path))),
       );
       for (const i of [1, 2, 3]) {
         const got = await Promise.all(
-          metainfo.files.map((f) => sha256(path.join(dir, `out${i}`, ...f.path))),
+          metainfo.files.map((f) => sha256File(path.join(dir, `out${i}`, ...f.path))),
         );
         expect(got).toEqual(expected);
       }

@@ -4,15 +4,9 @@ import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { freePort } from '../../../test-support/ports.js';
 import { spawnProc, type Proc } from '../../../test-support/processes.js';
+import { sha256File, tempDir } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
-import {
-  TestTracker,
-  randomFile,
-  sessionBytes,
-  sha256,
-  spawnAgent,
-  tempDir,
-} from './interop-support.js';
+import { TestTracker, randomFile, sessionBytes, spawnAgent } from './interop-support.js';
 
 // Transmission 3.00 seeds slowly on loopback (and refuses to download from 127.0.0.0/8): a small file.
 const SIZE = 3 * 1024 * 1024 + 777;
@@ -83,7 +77,7 @@ describe('interop with Transmission', () => {
       const code = await leecher.exited;
       expect(code, leecher.output).toBe(0);
       expect(leecher.output).toMatch(/complete: small\.bin verified/);
-      expect(await sha256(path.join(out, 'small.bin'))).toBe(await sha256(data));
+      expect(await sha256File(path.join(out, 'small.bin'))).toBe(await sha256File(data));
       expect(sessionBytes(leecher.output).downloaded).toBe(SIZE);
     },
   );
