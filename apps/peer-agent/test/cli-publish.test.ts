@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { parseMetainfo } from '@swarmhub/metainfo';
+import { freePort } from '../../../test-support/ports.js';
 import { buildCli, expectOneLineError, fieldsOf, REPO_ROOT, runCli, tempDir } from './cli-run.js';
 
 const FIXTURE = join(REPO_ROOT, 'libs', 'metainfo', 'test', 'fixtures', 'mktorrent-single.torrent');
@@ -193,10 +194,7 @@ describe('peer-agent publish', () => {
   });
 
   test('an unreachable tracker, a bad URL and a broken torrent fail before or without uploading', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const deadPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const deadPort = await freePort();
     expect(
       expectOneLineError(
         await runCli(['publish', FIXTURE, '--api', `http://127.0.0.1:${deadPort}`]),

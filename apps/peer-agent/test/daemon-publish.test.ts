@@ -9,6 +9,7 @@ import { AgentClient } from '../src/client/agent-client.js';
 // The real tracker and catalog of this repository, in process.
 import { startTracker, type RunningTracker } from '../../tracker-api/src/tracker-app.js';
 import { removeTestDir, startTestAgent, type TestAgent } from './daemon-support/agent-harness.js';
+import { freePort } from '../../../test-support/ports.js';
 import { waitFor } from '../../../test-support/wait.js';
 
 // The "share a file" and "find and download" flows of DESIGN.md through the agent API: the
@@ -114,10 +115,7 @@ test('a catalog that refuses the torrent, or cannot be reached, is reported; the
   });
   await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
   const refusingUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`;
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const closedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const closedUrl = `http://127.0.0.1:${await freePort()}`;
 
   const seederClient = new AgentClient({ baseUrl: seeder.apiUrl, token: seeder.token });
   try {
