@@ -1,6 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { rejectionOf } from '../../../test-support/errors.js';
 import {
   autoPieceLength,
   createTorrent,
@@ -17,15 +18,7 @@ beforeEach(() => {
 });
 afterEach(() => tmp.remove());
 
-async function rejection(promise: Promise<unknown>): Promise<MetainfoError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(MetainfoError);
-    return err as MetainfoError;
-  }
-  throw new Error('expected a MetainfoError');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(MetainfoError, promise);
 
 /** Checks every piece hash against an independent SHA-1 of the concatenated content. */
 function expectPiecesMatch(content: Buffer, m: ReturnType<typeof parseMetainfo>): void {

@@ -1,17 +1,10 @@
 import { join, resolve, sep } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { thrownBy } from '../../../test-support/errors.js';
 import { MetainfoError, parseMetainfo, resolveFilePath, type TorrentFile } from '../src/index.js';
 import { multiInfo, singleInfo, torrentWith } from './helpers.js';
 
-function errorOf(fn: () => unknown): MetainfoError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MetainfoError);
-    return err as MetainfoError;
-  }
-  throw new Error('expected a MetainfoError');
-}
+const errorOf = (fn: () => unknown) => thrownBy(MetainfoError, fn);
 
 const pathsOf = (paths: (string | Buffer)[][], name = 'dir') =>
   parseMetainfo(torrentWith(multiInfo(paths, { name: Buffer.from(name) }))).files.map(

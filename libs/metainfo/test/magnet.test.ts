@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { thrownBy } from '../../../test-support/errors.js';
 import {
   formatMagnet,
   magnetFromMetainfo,
@@ -14,14 +15,9 @@ const HEX = 'c12fe1c06bba254a9dc9f519b335aa7c1367a88a';
 const BASE32 = 'YEX6DQDLXISUVHOJ6UM3GNNKPQJWPKEK';
 
 function errorOf(fn: () => unknown): MetainfoError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MetainfoError);
-    expect((err as MetainfoError).code).toBe('BAD_MAGNET');
-    return err as MetainfoError;
-  }
-  throw new Error('expected a MetainfoError');
+  const err = thrownBy(MetainfoError, fn);
+  expect(err.code).toBe('BAD_MAGNET');
+  return err;
 }
 
 describe('parseMagnet', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from '@swarmhub/bencode';
 import { describe, expect, test } from 'vitest';
+import { thrownBy } from '../../../test-support/errors.js';
 import {
   MetainfoError,
   parseInfoDictionary,
@@ -13,15 +14,7 @@ import { multiInfo, sha1, singleInfo, torrentWith } from './helpers.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name));
 
-function errorOf(fn: () => unknown): MetainfoError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MetainfoError);
-    return err as MetainfoError;
-  }
-  throw new Error('expected a MetainfoError');
-}
+const errorOf = (fn: () => unknown) => thrownBy(MetainfoError, fn);
 
 describe('real .torrent files', () => {
   test('a single-file torrent made by mktorrent, hash as transmission-show printed it', () => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { rejectionOf } from '../../../test-support/errors.js';
 import {
   announce,
   parseAnnounceResponse,
@@ -29,14 +30,7 @@ function request(overrides: Partial<AnnounceRequest> = {}): AnnounceRequest {
   };
 }
 
-async function trackerError(promise: Promise<unknown>): Promise<TrackerError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TrackerError);
-  return err as TrackerError;
-}
+const trackerError = (promise: Promise<unknown>) => rejectionOf(TrackerError, promise);
 
 let server: TrackerTestServer;
 beforeEach(async () => {
