@@ -1,30 +1,12 @@
 import bencodePackage from 'bencode';
 import { describe, expect, test } from 'vitest';
+import { thrownBy } from '../../../test-support/errors.js';
+import { seededRandom } from '../../../test-support/random.js';
 import { BencodeError, decode, decodeTorrentFile, encode, type BValue } from '../src/index.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
-function errorOf(fn: () => unknown): BencodeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BencodeError);
-    return err as BencodeError;
-  }
-  throw new Error('expected a BencodeError, got none');
-}
-
-/** A small deterministic PRNG so fuzz failures reproduce. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const errorOf = (fn: () => unknown) => thrownBy(BencodeError, fn);
 
 describe('decode: byte vectors', () => {
   test.each([
@@ -168,7 +150,7 @@ describe('decode: truncation and corruption', () => {
   });
 
   test('mutated inputs either decode or throw a BencodeError, never anything else', () => {
-    const random = prng(1);
+    const random = seededRandom(1);
     for (let round = 0; round < 5000; round++) {
       const input = Buffer.from(sample);
       const flips = 1 + Math.floor(random() * 4);
@@ -271,7 +253,7 @@ describe('agrees with the bencode npm package where that package is correct', ()
   }
 
   test('random values with ASCII keys encode to identical bytes and decode back', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 500; i++) {
       const value = randomValue(random, 0);
       const ours = encode(value);

@@ -1,7 +1,7 @@
 import { Bitfield } from '@swarmhub/wire';
 import { describe, expect, it } from 'vitest';
 import { PiecePicker, type BlockRequest } from '../src/index.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../../test-support/random.js';
 
 const KiB16 = 16384;
 
