@@ -1,58 +1,36 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ARIA2_SEED, spawnAria2 } from '../../../test-support/aria2.js';
-import type { Proc } from '../../../test-support/processes.js';
-import { sha256File, tempDir } from '../../../test-support/files.js';
+import { sha256File } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
-import { TestTracker, randomFile, sessionBytes, spawnAgent } from './interop-support.js';
+import {
+  agentSessionArgs,
+  randomFile,
+  sessionBytes,
+  spawnAgent,
+  useInteropTests,
+  type InteropTest,
+} from './interop-support.js';
 
 const SIZE = 24 * 1024 * 1024 + 12345;
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const startTest = useInteropTests();
 
-async function setup(): Promise<{
-  dir: string;
-  tracker: TestTracker;
-  data: string;
-  torrent: string;
-}> {
-  const { dir, cleanup } = await tempDir('aria2');
-  cleanups.push(cleanup);
-  const tracker = new TestTracker();
-  const announce = await tracker.start();
-  cleanups.push(() => tracker.close());
-  await mkdir(path.join(dir, 'seed'));
-  const data = path.join(dir, 'seed', 'payload.bin');
+async function setup(): Promise<InteropTest & { data: string; torrent: string }> {
+  const test = await startTest('aria2');
+  await mkdir(path.join(test.dir, 'seed'));
+  const data = path.join(test.dir, 'seed', 'payload.bin');
   await randomFile(data, SIZE);
-  const torrent = path.join(dir, 'payload.torrent');
-  execFileSync('mktorrent', ['-a', announce, '-l', '18', '-o', torrent, data], { stdio: 'ignore' });
-  return { dir, tracker, data, torrent };
-}
-
-function track(p: Proc): Proc {
-  cleanups.push(() => p.stop('SIGKILL'));
-  return p;
+  const torrent = path.join(test.dir, 'payload.torrent');
+  test.makeTorrent(data, torrent, 18);
+  return { ...test, data, torrent };
 }
 
 describe('interop with aria2', () => {
   testWithTools('aria2c', 'mktorrent')('aria2c downloads a file our agent seeds', async () => {
-    const { dir, data, torrent, tracker } = await setup();
+    const { dir, data, torrent, tracker, track } = await setup();
     const seeder = track(
-      spawnAgent([
-        'seed',
-        torrent,
-        data,
-        '--data-dir',
-        path.join(dir, 'agent'),
-        '--peer-port',
-        '0',
-        '--listen-host',
-        '127.0.0.1',
-      ]),
+      spawnAgent(['seed', torrent, data, ...agentSessionArgs(path.join(dir, 'agent'))]),
     );
     const [, seederPort] = await seeder.waitFor(/seeding payload\.bin on port (\d+)/);
     const out = path.join(dir, 'aria2-out');
@@ -73,7 +51,7 @@ describe('interop with aria2', () => {
   testWithTools('aria2c', 'mktorrent')(
     'our agent downloads a file an aria2c seeder serves',
     async () => {
-      const { dir, data, torrent } = await setup();
+      const { dir, data, torrent, track } = await setup();
       const aria = track(
         await spawnAria2([
           '--bt-tracker-interval=5',
@@ -90,12 +68,7 @@ describe('interop with aria2', () => {
           torrent,
           '--out',
           out,
-          '--data-dir',
-          path.join(dir, 'agent'),
-          '--peer-port',
-          '0',
-          '--listen-host',
-          '127.0.0.1',
+          ...agentSessionArgs(path.join(dir, 'agent')),
         ]),
       );
       const code = await leecher.exited;

@@ -1,20 +1,22 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ResumeStore } from '@swarmhub/engine';
 import { parseMetainfo } from '@swarmhub/metainfo';
 import { readFileSync } from 'node:fs';
-import type { Proc } from '../../../test-support/processes.js';
-import { sha256File, tempDir } from '../../../test-support/files.js';
+import { sha256File } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
-import { TestTracker, randomFile, sessionBytes, spawnAgent } from './interop-support.js';
+import { assertRunning, waitFor } from '../../../test-support/wait.js';
+import {
+  agentSessionArgs,
+  randomFile,
+  sessionBytes,
+  spawnAgent,
+  useInteropTests,
+} from './interop-support.js';
 
 const SIZE = 16 * 1024 * 1024 + 4321;
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const startTest = useInteropTests();
 
 function countBits(buf: Buffer): number {
   let n = 0;
@@ -26,28 +28,14 @@ describe('resume after kill -9', () => {
   testWithTools('mktorrent')(
     'a download killed halfway resumes without fetching verified pieces again',
     async () => {
-      const { dir, cleanup } = await tempDir('resume');
-      cleanups.push(cleanup);
-      const tracker = new TestTracker();
-      const announce = await tracker.start();
-      cleanups.push(() => tracker.close());
+      const { dir, makeTorrent, track } = await startTest('resume');
       await mkdir(path.join(dir, 'seed'));
       const data = path.join(dir, 'seed', 'big.bin');
       await randomFile(data, SIZE);
       const torrentFile = path.join(dir, 'big.torrent');
-      execFileSync('mktorrent', ['-a', announce, '-l', '16', '-o', torrentFile, data], {
-        stdio: 'ignore',
-      });
+      makeTorrent(data, torrentFile, 16);
       const metainfo = parseMetainfo(readFileSync(torrentFile));
-      const agentArgs = (name: string) => [
-        '--data-dir',
-        path.join(dir, name),
-        '--peer-port',
-        '0',
-        '--listen-host',
-        '127.0.0.1',
-      ];
-      const track = (p: Proc) => (cleanups.push(() => p.stop('SIGKILL')), p);
+      const agentArgs = (name: string) => agentSessionArgs(path.join(dir, name));
 
       const seeder = track(spawnAgent(['seed', torrentFile, data, ...agentArgs('seeder')]));
       await seeder.waitFor(/seeding big\.bin/);
@@ -65,12 +53,12 @@ describe('resume after kill -9', () => {
         ]),
       );
       const store = new ResumeStore(path.join(dir, 'leecher', 'resume'));
-      for (;;) {
+      await waitFor('a quarter of the pieces in the resume file', async () => {
         const saved = await store.load(metainfo.infoHash);
-        if (saved && countBits(saved.bitfield) >= metainfo.pieceCount * 0.25) break;
-        if (first.exitCode !== undefined) throw new Error(`download ended early:\n${first.output}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
+        if (saved && countBits(saved.bitfield) >= metainfo.pieceCount * 0.25) return true;
+        assertRunning(first);
+        return undefined;
+      });
       first.child.kill('SIGKILL');
       await first.exited;
       // What the resume file holds after the kill is what the restart may rely on.

@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { encode } from '@swarmhub/bencode';
+import { afterEach } from 'vitest';
+import { tempDir } from '../../../test-support/files.js';
 import { spawnProc, type Proc } from '../../../test-support/processes.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -107,4 +110,55 @@ export function sessionBytes(output: string): { downloaded: number; uploaded: nu
   const m = /session: downloaded (\d+) bytes, uploaded (\d+) bytes/.exec(output);
   if (!m) throw new Error(`no session summary in output:\n${output.slice(-2000)}`);
   return { downloaded: Number(m[1]), uploaded: Number(m[2]) };
+}
+
+/** `--data-dir <dataDir>`, peers on 127.0.0.1 at a port the OS picks: a CLI session of these tests. */
+export function agentSessionArgs(dataDir: string): string[] {
+  return ['--data-dir', dataDir, '--peer-port', '0', '--listen-host', '127.0.0.1'];
+}
+
+/** One interop test's temp directory and tracker, and the processes to kill after it. */
+export interface InteropTest {
+  readonly dir: string;
+  readonly tracker: TestTracker;
+  readonly announceUrl: string;
+  /** Kills `proc` (SIGKILL, by PID) after the test if it still runs. */
+  track<P extends Proc>(proc: P): P;
+  /** `mktorrent` of `source` announcing to this test's tracker, with 2^`pieceLengthExp` byte pieces. */
+  makeTorrent(source: string, torrentFile: string, pieceLengthExp: number): void;
+}
+
+/**
+ * Registers the file's `afterEach`, which undoes what each test started (its processes, its
+ * tracker, its temp directory; the last started first), and returns the function a test calls to
+ * start its `InteropTest`.
+ */
+export function useInteropTests(): (prefix: string) => Promise<InteropTest> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  });
+  return async (prefix) => {
+    const { dir, cleanup } = await tempDir(prefix);
+    cleanups.push(cleanup);
+    const tracker = new TestTracker();
+    const announceUrl = await tracker.start();
+    cleanups.push(() => tracker.close());
+    return {
+      dir,
+      tracker,
+      announceUrl,
+      track(proc) {
+        cleanups.push(() => proc.stop('SIGKILL'));
+        return proc;
+      },
+      makeTorrent(source, torrentFile, pieceLengthExp) {
+        execFileSync(
+          'mktorrent',
+          ['-a', announceUrl, '-l', String(pieceLengthExp), '-o', torrentFile, source],
+          { stdio: 'ignore' },
+        );
+      },
+    };
+  };
 }

@@ -1,49 +1,34 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect } from 'vitest';
+import { describe, expect } from 'vitest';
 import { magnetFromMetainfo, parseMetainfo } from '@swarmhub/metainfo';
-import type { Proc } from '../../../test-support/processes.js';
-import { sha256File, tempDir } from '../../../test-support/files.js';
+import { sha256File } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
-import { TestTracker, randomFile, sessionBytes, spawnAgent } from './interop-support.js';
+import {
+  agentSessionArgs,
+  randomFile,
+  sessionBytes,
+  spawnAgent,
+  useInteropTests,
+} from './interop-support.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const startTest = useInteropTests();
 
 describe('a swarm of our agents', () => {
   testWithTools('mktorrent')(
     'one seeder and three leechers started together all finish with identical bytes, one of them from a magnet link',
     async () => {
-      const { dir, cleanup } = await tempDir('swarm');
-      cleanups.push(cleanup);
-      const tracker = new TestTracker();
-      const announce = await tracker.start();
-      cleanups.push(() => tracker.close());
+      const { dir, tracker, makeTorrent, track } = await startTest('swarm');
       await mkdir(path.join(dir, 'seed', 'set', 'sub'), { recursive: true });
       await randomFile(path.join(dir, 'seed', 'set', 'one.bin'), 5_000_000);
       await randomFile(path.join(dir, 'seed', 'set', 'sub', 'two.bin'), 7_654_321);
       const torrentFile = path.join(dir, 'set.torrent');
-      execFileSync(
-        'mktorrent',
-        ['-a', announce, '-l', '16', '-o', torrentFile, path.join(dir, 'seed', 'set')],
-        { stdio: 'ignore' },
-      );
+      makeTorrent(path.join(dir, 'seed', 'set'), torrentFile, 16);
       const metainfo = parseMetainfo(readFileSync(torrentFile));
       const magnetFile = path.join(dir, 'set.magnet.txt');
       await writeFile(magnetFile, `${magnetFromMetainfo(metainfo)}\n`);
-      const args = (name: string) => [
-        '--data-dir',
-        path.join(dir, name),
-        '--peer-port',
-        '0',
-        '--listen-host',
-        '127.0.0.1',
-      ];
-      const track = (p: Proc) => (cleanups.push(() => p.stop('SIGKILL')), p);
+      const args = (name: string) => agentSessionArgs(path.join(dir, name));
 
       // The seeder's upload is capped so the leechers must also trade pieces among themselves.
       const seeder = track(
