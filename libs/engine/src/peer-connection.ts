@@ -11,6 +11,7 @@ import {
   type Handshake,
   type Message,
 } from '@swarmhub/wire';
+import type { FrameReader } from './frame-reader.js';
 import { RateMeter } from './rate-meter.js';
 import type { TokenBucket } from './rate-limiter.js';
 
@@ -32,6 +33,8 @@ export interface PeerConnectionOptions {
   idleTimeoutMs?: number;
   handshakeTimeoutMs?: number;
   downloadLimiter?: TokenBucket;
+  /** The stream's reads arrive through this reused buffer (see FrameReader) instead of 'data' events. */
+  reader?: FrameReader;
 }
 
 const BLOCK_SIZE = 16384;
@@ -48,7 +51,8 @@ export function blockKey(b: BlockRef): string {
  * requests so that timeouts, rejects and chokes hand blocks back to the picker.
  *
  * Events: 'handshake' (Handshake), 'message' (Message, after the handshake, minus what this
- * class handles itself), 'extended-handshake' (ExtendedHandshake), 'block' (index, begin, data),
+ * class handles itself), 'extended-handshake' (ExtendedHandshake), 'block' (index, begin, data:
+ * valid only during the event, it may be a view of a reused read buffer: copy what you keep),
  * 'requests-dropped' (BlockRef[]: the peer will not send them), 'close' (reason).
  */
 export class PeerConnection extends EventEmitter {
@@ -87,6 +91,7 @@ export class PeerConnection extends EventEmitter {
   /** Charged for every byte read; set when an incoming connection finds its torrent. */
   downloadLimiter?: TokenBucket;
   private throttled = false;
+  private readonly reader?: FrameReader;
 
   constructor(private readonly options: PeerConnectionOptions) {
     super();
@@ -112,7 +117,9 @@ export class PeerConnection extends EventEmitter {
       Math.min(keepAliveMs, 5000),
     );
     this.timer.unref();
-    this.stream.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.reader = options.reader;
+    if (this.reader) this.reader.onChunk = (chunk, isView) => this.onData(chunk, isView);
+    else this.stream.on('data', (chunk: Buffer) => this.onData(chunk, false));
     this.stream.on('error', (err: Error) => this.close(err.message));
     this.stream.on('close', () => this.close('stream closed'));
     this.stream.on('end', () => this.close('remote ended'));
@@ -251,7 +258,8 @@ export class PeerConnection extends EventEmitter {
     return this.stream.write(buf);
   }
 
-  private onData(chunk: Buffer): void {
+  /** `isView`: the chunk is a view of a read buffer that is reused once this call returns. */
+  private onData(chunk: Buffer, isView: boolean): void {
     if (this.closed) return;
     this.lastReceivedAt = Date.now();
     let events;
@@ -262,8 +270,18 @@ export class PeerConnection extends EventEmitter {
       this.close(`protocol error: ${(err as Error).message}`);
       return;
     }
-    for (const event of events) {
+    if (isView && this.decoder.bufferedBytes() !== 0) {
+      // The reader hands out views of whole messages only; a leftover would soon be overwritten.
+      this.close('internal error: partial message in a reused read buffer');
+      return;
+    }
+    for (let event of events) {
       if (this.closed) return;
+      // Only blocks are used during the event; other payloads may be kept, so they get memory of their own.
+      if (isView && event.type === 'bitfield')
+        event = { type: 'bitfield', bitfield: Buffer.from(event.bitfield) };
+      else if (isView && event.type === 'extended')
+        event = { type: 'extended', id: event.id, payload: Buffer.from(event.payload) };
       try {
         if (event.type === 'handshake') this.onHandshake(event.handshake);
         else this.onMessage(event);
@@ -272,6 +290,8 @@ export class PeerConnection extends EventEmitter {
         return;
       }
     }
+    if (this.reader)
+      this.reader.framed = this.handshakeReceived && this.decoder.bufferedBytes() === 0;
     if (this.downloadLimiter?.limited && !this.throttled) {
       const wait = this.downloadLimiter.take(chunk.length);
       if (wait > 0) {

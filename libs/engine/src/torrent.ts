@@ -14,6 +14,7 @@ import {
 import { BlockServer } from './block-server.js';
 import { Choker } from './choker.js';
 import { EngineError } from './errors.js';
+import { connectWithFrameReader } from './frame-reader.js';
 import { HashFailureTracker } from './hash-failure-tracker.js';
 import { MetadataExchange, OUR_UT_METADATA_ID } from './metadata-exchange.js';
 import { PeerConnection, type BlockRef } from './peer-connection.js';
@@ -562,7 +563,7 @@ export class Torrent extends EventEmitter {
 
   private connect(c: Candidate): void {
     c.connected = true;
-    const socket = net.connect({ host: c.ip, port: c.port });
+    const { socket, reader } = connectWithFrameReader(c.ip, c.port);
     socket.setNoDelay(true);
     socket.setTimeout(10_000, () => socket.destroy(new Error('connect timeout')));
     socket.once('connect', () => socket.setTimeout(0));
@@ -574,6 +575,7 @@ export class Torrent extends EventEmitter {
       peerId: this.host.peerId,
       infoHash: this.infoHashBytes,
       downloadLimiter: this.downloadLimiter,
+      reader,
     });
     conn.sendHandshake(this.infoHashBytes);
     const peer = this.track(conn);
