@@ -16,6 +16,8 @@ interface OpenFile {
   users: number;
   dirty: boolean;
   retired: boolean;
+  /** Settles when the last write queued on this file is done (see writeSpan). */
+  lastWrite: Promise<void>;
 }
 
 interface Span {
@@ -193,7 +195,13 @@ export class FileStorage implements Storage {
 
   private async writeSpan(span: Span, data: Buffer): Promise<void> {
     const entry = await this.acquire(span.fileIndex, true);
+    // One write at a time per file: the filesystem takes the file's lock for every buffered write
+    // anyway, and writers queued on it spin on the CPU (a tenth of a fast download's CPU time).
+    const previous = entry.lastWrite;
+    let done!: () => void;
+    entry.lastWrite = new Promise((resolve) => (done = resolve));
     try {
+      await previous;
       const fh = await entry.handle;
       let done = 0;
       while (done < span.length) {
@@ -209,6 +217,7 @@ export class FileStorage implements Storage {
     } catch (err) {
       throw err instanceof StorageError ? err : ioError(`write ${this.paths[span.fileIndex]}`, err);
     } finally {
+      done();
       this.release(entry);
     }
   }
@@ -231,6 +240,7 @@ export class FileStorage implements Storage {
         users: 0,
         dirty: false,
         retired: false,
+        lastWrite: Promise.resolve(),
       };
       this.openFiles.set(fileIndex, entry);
     }
