@@ -41,6 +41,7 @@ export class BlockServer {
       return;
     }
     peer.uploadQueue.push({ index: r.index, begin: r.begin, length: r.length });
+    this.ctx.pieceCache()?.prefetch(r.index);
     if (!peer.pumping) void this.pump(peer);
   }
 

@@ -43,6 +43,14 @@ export class PieceCache {
     return piece.subarray(begin, begin + length);
   }
 
+  /**
+   * Starts reading a piece that requests are queued for, so that it is in memory by the time the
+   * sender reaches it: the disk read overlaps the sending of the pieces before it.
+   */
+  prefetch(index: number): void {
+    if (!this.entries.has(index)) this.read(index, 0, 0).catch(() => undefined);
+  }
+
   /** The block when its piece is already in memory, else undefined (then use read). */
   peek(index: number, begin: number, length: number): Buffer | undefined {
     const piece = this.loaded.get(index);
