@@ -216,9 +216,12 @@ export class PeerConnection extends EventEmitter {
   /**
    * How many requests to keep in flight: enough for about two seconds of this peer's rate, so a
    * fast peer is never stop-and-wait and a slow one does not hoard blocks others could send.
+   * `rateLimit` (bytes/s, 0 = none) caps the rate used: a burst read before the limiter paused the
+   * socket must not make us request far more than the limit lets arrive in those two seconds.
    */
-  pipelineDepth(): number {
-    const rate = this.downloadMeter.rate();
+  pipelineDepth(rateLimit = 0): number {
+    const measured = this.downloadMeter.rate();
+    const rate = rateLimit > 0 ? Math.min(measured, rateLimit) : measured;
     const byRate = Math.ceil((rate * 2) / BLOCK_SIZE);
     const peerMax = this.remoteExtended?.reqq ?? 250;
     return Math.max(16, Math.min(byRate, peerMax, 256));

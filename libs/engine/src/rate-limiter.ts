@@ -24,6 +24,13 @@ export class TokenBucket {
     return this.rate > 0 || (this.parent?.limited ?? false);
   }
 
+  /** The tightest rate along the chain in bytes/s; 0 when nothing limits. */
+  effectiveRate(): number {
+    const inherited = this.parent?.effectiveRate() ?? 0;
+    if (this.rate <= 0) return inherited;
+    return inherited > 0 ? Math.min(this.rate, inherited) : this.rate;
+  }
+
   /** Takes `bytes` (possibly going into debt, so large blocks pass) and returns how many ms to wait before the next take. */
   take(bytes: number): number {
     const own = this.takeOwn(bytes);

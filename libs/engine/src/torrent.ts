@@ -813,7 +813,7 @@ export class Torrent extends EventEmitter {
       );
     }
     if (onlyPieces && onlyPieces.length === 0) return;
-    const depth = conn.pipelineDepth();
+    const depth = conn.pipelineDepth(this.downloadLimiter.effectiveRate());
     const want = depth - conn.outstanding.size;
     // Refill in batches (a quarter of the pipeline at a time) so picking and writing are not per block.
     if (want <= 0 || (want < depth / 4 && conn.outstanding.size > 0)) return;

@@ -158,4 +158,15 @@ describe('PeerConnection over an in-memory pair', () => {
     expect(conn.pipelineDepth()).toBe(40);
     conn.close();
   });
+
+  test('under a download limit the pipeline holds about two seconds of the limit, not of a burst', () => {
+    const { conn } = setup();
+    conn.downloadMeter.add(50 * 1024 * 1024);
+    expect(conn.pipelineDepth()).toBeGreaterThan(200);
+    // 256 KiB/s for two seconds is 32 blocks of 16 KiB.
+    expect(conn.pipelineDepth(256 * 1024)).toBe(32);
+    // The floor keeps a limited peer from going stop-and-wait.
+    expect(conn.pipelineDepth(16 * 1024)).toBe(16);
+    conn.close();
+  });
 });

@@ -28,6 +28,18 @@ describe('TokenBucket', () => {
     session.setRate(0);
     expect(torrent.delay()).toBe(0);
   });
+
+  test('the effective rate is the tightest along the chain', () => {
+    const session = new TokenBucket(0);
+    const torrent = new TokenBucket(0, session);
+    expect(torrent.effectiveRate()).toBe(0);
+    session.setRate(5000);
+    expect(torrent.effectiveRate()).toBe(5000);
+    torrent.setRate(2000);
+    expect(torrent.effectiveRate()).toBe(2000);
+    torrent.setRate(9000);
+    expect(torrent.effectiveRate()).toBe(5000);
+  });
 });
 
 describe('RateMeter', () => {
