@@ -3,8 +3,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WireDecoder, encodeHandshake, encodeMessage } from '@swarmhub/wire';
-import { Session } from '../src/index.js';
 import {
+  loopbackSession,
   hashTorrentData,
   makeTorrent,
   tempDir,
@@ -75,18 +75,8 @@ describe('a peer that sends corrupt data', () => {
     const { dir, cleanup } = await tempDir();
     cleanups.push(cleanup);
     const { metainfo } = await makeTorrent(path.join(dir, 'seed'), 'data.bin', { '': 2_000_000 });
-    const seeder = await Session.create({
-      resumeDir: path.join(dir, 'rs'),
-      peerPort: 0,
-      listenHost: '127.0.0.1',
-    });
-    cleanups.push(() => seeder.close());
-    const leecher = await Session.create({
-      resumeDir: path.join(dir, 'rl'),
-      peerPort: 0,
-      listenHost: '127.0.0.1',
-    });
-    cleanups.push(() => leecher.close());
+    const seeder = await loopbackSession(path.join(dir, 'rs'), cleanups);
+    const leecher = await loopbackSession(path.join(dir, 'rl'), cleanups);
     await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
     const liar = await startLiar(metainfo.infoHashBytes);
     cleanups.push(() => liar.close());

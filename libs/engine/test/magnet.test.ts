@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { magnetFromMetainfo, parseMagnet, type Metainfo } from '@swarmhub/metainfo';
-import { ResumeStore, Session } from '../src/index.js';
+import { ResumeStore } from '../src/index.js';
 import {
+  loopbackSession,
   hashTorrentData,
   makeTorrent,
   tempDir,
@@ -28,18 +29,8 @@ describe('magnet links (BEP 9 ut_metadata)', () => {
     });
     expect(metainfo.info.length).toBeGreaterThan(2 * 16384);
 
-    const seeder = await Session.create({
-      resumeDir: path.join(dir, 'rs'),
-      peerPort: 0,
-      listenHost: '127.0.0.1',
-    });
-    cleanups.push(() => seeder.close());
-    const leecher = await Session.create({
-      resumeDir: path.join(dir, 'rl'),
-      peerPort: 0,
-      listenHost: '127.0.0.1',
-    });
-    cleanups.push(() => leecher.close());
+    const seeder = await loopbackSession(path.join(dir, 'rs'), cleanups);
+    const leecher = await loopbackSession(path.join(dir, 'rl'), cleanups);
     await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
 
     const magnet = parseMagnet(magnetFromMetainfo(metainfo));

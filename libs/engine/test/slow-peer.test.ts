@@ -2,8 +2,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WireDecoder, encodeHandshake, encodeMessage } from '@swarmhub/wire';
-import { Session } from '../src/index.js';
-import { hashTorrentData, makeTorrent, tempDir, waitForDone } from './support/fixtures.js';
+import {
+  hashTorrentData,
+  loopbackSession,
+  makeTorrent,
+  tempDir,
+  waitForDone,
+} from './support/fixtures.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -50,18 +55,8 @@ describe('a peer that never answers', () => {
     const { dir, cleanup } = await tempDir();
     cleanups.push(cleanup);
     const { metainfo } = await makeTorrent(path.join(dir, 'seed'), 'data.bin', { '': 1_500_000 });
-    const seeder = await Session.create({
-      resumeDir: path.join(dir, 'rs'),
-      peerPort: 0,
-      listenHost: '127.0.0.1',
-    });
-    cleanups.push(() => seeder.close());
-    const leecher = await Session.create({
-      resumeDir: path.join(dir, 'rl'),
-      peerPort: 0,
-      listenHost: '127.0.0.1',
-    });
-    cleanups.push(() => leecher.close());
+    const seeder = await loopbackSession(path.join(dir, 'rs'), cleanups);
+    const leecher = await loopbackSession(path.join(dir, 'rl'), cleanups);
     await seeder.addTorrent({ metainfo, saveDir: path.join(dir, 'seed') });
     const hole = await startBlackHole(metainfo.infoHashBytes);
     cleanups.push(() => hole.close());

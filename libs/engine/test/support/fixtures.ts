@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTorrent, type Metainfo } from '@swarmhub/metainfo';
-import type { Torrent } from '../../src/index.js';
+import { Session, type Torrent } from '../../src/index.js';
 
 export async function tempDir(
   prefix = 'swarmhub-engine-',
@@ -62,4 +62,14 @@ export function waitForDone(torrent: Torrent): Promise<void> {
 
 export function waitForEvent<T = unknown>(emitter: NodeJS.EventEmitter, event: string): Promise<T> {
   return new Promise((resolve) => emitter.once(event, (v: T) => resolve(v)));
+}
+
+/** A session listening on 127.0.0.1 (OS-chosen port), closed by the test's cleanups. */
+export async function loopbackSession(
+  resumeDir: string,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<Session> {
+  const session = await Session.create({ resumeDir, peerPort: 0, listenHost: '127.0.0.1' });
+  cleanups.push(() => session.close());
+  return session;
 }
