@@ -11,9 +11,6 @@ import type {
   TorrentPage,
 } from '@swarmhub/api-types';
 
-// app/torrents/[infoHash]/page.tsx still takes this type from here; it can import the package.
-export type { CompletionSeries } from '@swarmhub/api-types';
-
 export type TrackerApiErrorCode =
   'UNREACHABLE' | 'TIMEOUT' | 'NOT_FOUND' | 'DUPLICATE' | 'REJECTED' | 'BAD_RESPONSE';
 

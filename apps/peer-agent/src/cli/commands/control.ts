@@ -2,12 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AgentApiError, AgentClient } from '../../client/agent-client.js';
-import type {
-  AddTorrentRequest,
-  Limits,
-  Transfer,
-  TransferDetail,
-} from '../../client/api-types.js';
+import type { AddTorrentRequest, Limits, Transfer, TransferDetail } from '@swarmhub/api-types';
 import { CliError } from '../cli-error.js';
 import { DEFAULT_API_PORT, loadAgentConfig } from '../../daemon/config.js';
 import { readToken } from '../../daemon/security/token.js';

@@ -9,8 +9,8 @@ import {
   isInfoHash,
   publicTorrentFileUrl,
   TrackerApiError,
-  type CompletionSeries,
 } from '../../../lib/tracker-api';
+import type { CompletionSeries } from '@swarmhub/api-types';
 
 type Props = { params: Promise<{ infoHash: string }> };
 
