@@ -6,6 +6,7 @@ import { sha256File } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
 import {
   agentSessionArgs,
+  expectAgentDownload,
   randomFile,
   sessionBytes,
   spawnAgent,
@@ -62,20 +63,7 @@ describe('interop with aria2', () => {
         ]),
       );
       const out = path.join(dir, 'agent-out');
-      const leecher = track(
-        spawnAgent([
-          'download',
-          torrent,
-          '--out',
-          out,
-          ...agentSessionArgs(path.join(dir, 'agent')),
-        ]),
-      );
-      const code = await leecher.exited;
-      expect(code, leecher.output).toBe(0);
-      expect(leecher.output).toMatch(/complete: payload\.bin verified/);
-      expect(await sha256File(path.join(out, 'payload.bin'))).toBe(await sha256File(data));
-      expect(sessionBytes(leecher.output).downloaded).toBe(SIZE);
+      await expectAgentDownload({ dir, track }, torrent, out, data, SIZE);
       await aria.stop('SIGTERM');
     },
   );

@@ -5,8 +5,8 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { encode } from '@swarmhub/bencode';
-import { afterEach } from 'vitest';
-import { tempDir } from '../../../test-support/files.js';
+import { afterEach, expect } from 'vitest';
+import { sha256File, tempDir } from '../../../test-support/files.js';
 import { spawnProc, type Proc } from '../../../test-support/processes.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
@@ -115,6 +115,35 @@ export function sessionBytes(output: string): { downloaded: number; uploaded: nu
 /** `--data-dir <dataDir>`, peers on 127.0.0.1 at a port the OS picks: a CLI session of these tests. */
 export function agentSessionArgs(dataDir: string): string[] {
   return ['--data-dir', dataDir, '--peer-port', '0', '--listen-host', '127.0.0.1'];
+}
+
+/**
+ * Downloads `torrent` into `out` with our CLI (data dir `<dir>/agent`) and checks what every
+ * interop download must show: exit 0, the file verified, bytes equal to `data`, and exactly
+ * `size` bytes fetched (no verified piece fetched twice).
+ */
+export async function expectAgentDownload(
+  test: Pick<InteropTest, 'dir' | 'track'>,
+  torrent: string,
+  out: string,
+  data: string,
+  size: number,
+): Promise<void> {
+  const leecher = test.track(
+    spawnAgent([
+      'download',
+      torrent,
+      '--out',
+      out,
+      ...agentSessionArgs(path.join(test.dir, 'agent')),
+    ]),
+  );
+  const code = await leecher.exited;
+  expect(code, leecher.output).toBe(0);
+  const name = path.basename(data);
+  expect(leecher.output).toContain(`complete: ${name} verified`);
+  expect(await sha256File(path.join(out, name))).toBe(await sha256File(data));
+  expect(sessionBytes(leecher.output).downloaded).toBe(size);
 }
 
 /** One interop test's temp directory and tracker, and the processes to kill after it. */

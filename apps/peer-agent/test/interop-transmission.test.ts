@@ -1,18 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect } from 'vitest';
+import { describe } from 'vitest';
 import { freePort } from '../../../test-support/ports.js';
 import { spawnProc } from '../../../test-support/processes.js';
-import { sha256File } from '../../../test-support/files.js';
 import { testWithTools } from '../../../test-support/tools.js';
 import { assertRunning, waitFor } from '../../../test-support/wait.js';
-import {
-  agentSessionArgs,
-  randomFile,
-  sessionBytes,
-  spawnAgent,
-  useInteropTests,
-} from './interop-support.js';
+import { expectAgentDownload, randomFile, useInteropTests } from './interop-support.js';
 
 // Transmission 3.00 seeds slowly on loopback (and refuses to download from 127.0.0.0/8): a small file.
 const SIZE = 3 * 1024 * 1024 + 777;
@@ -62,20 +55,7 @@ describe('interop with Transmission', () => {
       );
 
       const out = path.join(dir, 'out');
-      const leecher = track(
-        spawnAgent([
-          'download',
-          torrent,
-          '--out',
-          out,
-          ...agentSessionArgs(path.join(dir, 'agent')),
-        ]),
-      );
-      const code = await leecher.exited;
-      expect(code, leecher.output).toBe(0);
-      expect(leecher.output).toMatch(/complete: small\.bin verified/);
-      expect(await sha256File(path.join(out, 'small.bin'))).toBe(await sha256File(data));
-      expect(sessionBytes(leecher.output).downloaded).toBe(SIZE);
+      await expectAgentDownload({ dir, track }, torrent, out, data, SIZE);
     },
   );
 });
