@@ -196,3 +196,40 @@ describe('peer-agent info and magnet', () => {
     }
   });
 });
+
+describe('peer-agent help', () => {
+  // main.ts loads only the module of the command being run: help must still see every command.
+  test('lists every command, and each command has its own help', async () => {
+    const all = await runCli(['--help']);
+    expect(all.code).toBe(0);
+    const commands = [
+      'create',
+      'info',
+      'magnet',
+      'publish',
+      'download',
+      'seed',
+      'serve',
+      'add',
+      'list',
+      'status',
+      'pause',
+      'resume',
+      'remove',
+      'limits',
+    ];
+    for (const name of commands) expect(all.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    for (const name of commands) {
+      const one = await runCli([name, '--help']);
+      expect(one.code, name).toBe(0);
+      expect(one.stdout).toMatch(new RegExp(`^Usage: peer-agent ${name} `, 'm'));
+    }
+  });
+
+  test('an unknown command is refused with the list of commands', async () => {
+    const r = await runCli(['donwload', 'x.torrent']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown command 'donwload'/);
+    expect(r.stderr).toMatch(/download/);
+  });
+});
