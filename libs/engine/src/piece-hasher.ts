@@ -56,6 +56,14 @@ export class PieceHasher {
     });
   }
 
+  /**
+   * Starts the worker ahead of the first piece: starting a thread takes tens of milliseconds, and
+   * without this the first pieces of every download waited for it.
+   */
+  warm(): void {
+    if (!this.broken) this.ensureWorker();
+  }
+
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;

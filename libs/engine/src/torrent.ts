@@ -481,6 +481,7 @@ export class Torrent extends EventEmitter {
     if (this.stopped) return;
     if (!this.metainfo) this.setState('metadata');
     else this.setState(this.picker!.isComplete() ? 'seeding' : 'downloading');
+    if (this.state === 'downloading') this.host.hasher.warm();
     if (!this.announcer || this.announcerStopped) this.createAnnouncer();
     this.announcer!.start();
     if (!this.timer) {
@@ -913,7 +914,8 @@ export class Torrent extends EventEmitter {
         this.bufferPool?.give(asm.buffer);
         if (this.picker !== picker || this.stopped) return;
         picker.pieceVerified(index);
-        this.resumeWriter.markDirty();
+        this.resumeWriter.markDirty(asm.buffer.length);
+        if (this.resumeWriter.due()) void this.flushResume().catch((err: Error) => this.fail(err));
         for (const p of this.connections.values()) {
           if (!p.ready) continue;
           if (p.has !== 'all' && !(p.has && p.has.get(index))) p.conn.send({ type: 'have', index });

@@ -10,6 +10,8 @@ import {
   type AtomicFileSystem,
   type ResumeData,
 } from '../src/resume/index.js';
+import { ResumeWriter } from '../src/resume-writer.js';
+import { MemoryStorage } from '../src/storage/index.js';
 
 const HASH = 'a'.repeat(40);
 
@@ -180,5 +182,57 @@ describe('writeFileAtomic', () => {
     await expect(broken.save(sample({ uploaded: 1 }))).rejects.toMatchObject({ code: 'IO' });
     expect(await good.load(HASH)).toEqual(sample());
     expect(await fs.readdir(dir)).toEqual([`${HASH}.resume`]);
+  });
+});
+
+describe('ResumeWriter', () => {
+  function writerOver(intervalMs: number, bytesPerSave: number) {
+    const store = new ResumeStore(dir);
+    const storage = new MemoryStorage(1 << 20);
+    let syncs = 0;
+    const sync = storage.sync.bind(storage);
+    storage.sync = () => {
+      syncs++;
+      return sync();
+    };
+    let downloaded = 0;
+    const writer = new ResumeWriter(
+      store,
+      () => ({ storage, data: sample({ downloaded }) }),
+      intervalMs,
+      bytesPerSave,
+    );
+    return {
+      store,
+      writer,
+      syncs: () => syncs,
+      wrote: (bytes: number) => {
+        downloaded += bytes;
+        writer.markDirty(bytes);
+      },
+    };
+  }
+
+  test('a save is due after the byte threshold even within the interval, and syncs before saving', async () => {
+    const { store, writer, syncs, wrote } = writerOver(60_000, 1000);
+    wrote(10);
+    await writer.flush(); // the first save: nothing before it
+    wrote(600);
+    expect(writer.due()).toBe(false); // 600 bytes, a minute not passed
+    wrote(400);
+    expect(writer.due()).toBe(true);
+    await writer.flush();
+    expect(syncs()).toBe(2);
+    expect((await store.load(HASH))?.downloaded).toBe(1010);
+    expect(writer.due()).toBe(false); // the count starts again after a save
+  });
+
+  test('without new bytes a save is due only once the interval has passed', async () => {
+    const { writer, wrote } = writerOver(4000, 1000);
+    wrote(1);
+    await writer.flush();
+    writer.markDirty();
+    expect(writer.due(Date.now() + 1000)).toBe(false);
+    expect(writer.due(Date.now() + 4001)).toBe(true);
   });
 });
