@@ -65,10 +65,14 @@ export class BlockServer {
     peer.uploadQueue = kept;
   }
 
-  private send(peer: TorrentPeer, r: BlockRef, block: Buffer): void {
+  /** `block` is held in the piece cache: released here once the socket is done with it. */
+  private send(peer: TorrentPeer, r: BlockRef, block: Buffer, cache: PieceCache): void {
     const conn = peer.conn;
-    if (conn.amChoking && !peer.allowedFastGiven.has(r.index)) return;
-    conn.send({ type: 'piece', index: r.index, begin: r.begin, block });
+    if (conn.amChoking && !peer.allowedFastGiven.has(r.index)) {
+      cache.release(block);
+      return;
+    }
+    conn.send({ type: 'piece', index: r.index, begin: r.begin, block }, () => cache.release(block));
     this.ctx.limiter.take(r.length);
     this.ctx.onSent(r.length);
   }
@@ -102,7 +106,7 @@ export class BlockServer {
             const block = cache.peek(next.index, next.begin, next.length);
             if (!block) break;
             peer.uploadQueue.shift();
-            this.send(peer, next, block);
+            this.send(peer, next, block, cache);
           }
         } finally {
           conn.stream.uncork();
@@ -116,8 +120,7 @@ export class BlockServer {
           continue;
         const r = peer.uploadQueue.shift()!;
         const data = await cache.read(r.index, r.begin, r.length);
-        if (conn.closed) break;
-        this.send(peer, r, data);
+        this.send(peer, r, data, cache);
       }
     } catch (err) {
       this.ctx.onError(err as Error);

@@ -147,8 +147,15 @@ export class PeerConnection extends EventEmitter {
     );
   }
 
-  send(message: Message): boolean {
-    if (this.closed) return false;
+  /**
+   * `onBlockSent`, for a piece message only: called once when the socket no longer needs the
+   * block's memory (written to the kernel, or dropped with the connection).
+   */
+  send(message: Message, onBlockSent?: () => void): boolean {
+    if (this.closed) {
+      onBlockSent?.();
+      return false;
+    }
     switch (message.type) {
       case 'choke':
         this.amChoking = true;
@@ -168,7 +175,7 @@ export class PeerConnection extends EventEmitter {
         this.lastSentAt = Date.now();
         this.stream.cork();
         this.stream.write(encodePieceHeader(message.index, message.begin, message.block.length));
-        const ok = this.stream.write(message.block);
+        const ok = this.stream.write(message.block, onBlockSent && (() => onBlockSent()));
         this.stream.uncork();
         return ok;
       }

@@ -13,11 +13,12 @@ async function cacheOver(
   await storage.write(0, data);
   const reads: number[] = [];
   const read = storage.read.bind(storage);
-  storage.read = (offset, length) => {
+  storage.read = (offset, length, into) => {
     reads.push(offset);
-    return read(offset, length);
+    return read(offset, length, into);
   };
-  return { cache: new PieceCache(storage, PIECE, () => PIECE), storage, data, reads };
+  // Room for three pieces: reading a fourth evicts the least recently used.
+  return { cache: new PieceCache(storage, PIECE, () => PIECE, 3 * PIECE), storage, data, reads };
 }
 
 describe('PieceCache', () => {
@@ -42,5 +43,46 @@ describe('PieceCache', () => {
     storage.read = read;
     expect(await cache.read(1, 0, 10)).toEqual(data.subarray(PIECE, PIECE + 10));
     expect(reads).toEqual([PIECE]);
+  });
+
+  test('a held block keeps its bytes while its piece is evicted and others are read', async () => {
+    const { cache, data } = await cacheOver(16);
+    const read = await cache.read(0, 0, PIECE);
+    cache.prefetch(1);
+    await new Promise((r) => setImmediate(r));
+    const peeked = cache.peek(1, 100, 200)!;
+    for (let i = 2; i < 16; i++) cache.release(await cache.read(i, 0, PIECE));
+    expect(read.equals(data.subarray(0, PIECE))).toBe(true);
+    expect(peeked.equals(data.subarray(PIECE + 100, PIECE + 300))).toBe(true);
+    cache.release(read);
+    cache.release(peeked);
+  });
+
+  test("released pieces' memory is read into again, held pieces' never", async () => {
+    const { cache, storage } = await cacheOver(8);
+    const targets: ArrayBufferLike[] = [];
+    const read = storage.read;
+    storage.read = (offset, length, into) => {
+      targets.push(into!.buffer);
+      return read(offset, length, into);
+    };
+    const held = await cache.read(0, 0, 16);
+    for (let i = 1; i < 8; i++) cache.release(await cache.read(i, 0, 16));
+    // Pieces 0..7 went through a cache of three: buffers came back and were used again...
+    expect(new Set(targets).size).toBeLessThan(targets.length);
+    // ...except the held piece's, which nothing else was read into.
+    expect(targets.filter((b) => b === held.buffer)).toHaveLength(1);
+    cache.release(held);
+  });
+
+  test('a read awaiting its piece holds it even if the piece is evicted meanwhile', async () => {
+    const { cache, data } = await cacheOver(16);
+    const pending = cache.read(0, 0, PIECE); // piece 0 is read, not yet resolved to the caller
+    for (let i = 1; i < 4; i++) cache.prefetch(i); // evicts piece 0 before the caller resumes
+    await new Promise((r) => setImmediate(r));
+    for (let i = 4; i < 16; i++) cache.release(await cache.read(i, 0, PIECE));
+    const block = await pending;
+    expect(block.equals(data.subarray(0, PIECE))).toBe(true);
+    cache.release(block);
   });
 });

@@ -2,7 +2,7 @@ import { constants as fsc } from 'node:fs';
 import { lstat, mkdir, open, rm, rmdir, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveStoragePath } from './safe-path.js';
-import { checkRange, StorageError, type Storage, type StorageFile } from './storage.js';
+import { checkRange, StorageError, targetOf, type Storage, type StorageFile } from './storage.js';
 
 export interface FileStorageOptions {
   /** Open file descriptors kept at most (a torrent may hold thousands of files). */
@@ -70,10 +70,10 @@ export class FileStorage implements Storage {
     this.maxOpenFiles = Math.max(1, options.maxOpenFiles ?? 16);
   }
 
-  async read(offset: number, length: number): Promise<Buffer> {
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
     this.checkOpen();
     checkRange(this.totalLength, offset, length);
-    const buffer = Buffer.allocUnsafe(length);
+    const buffer = into ? targetOf(into, length) : Buffer.allocUnsafe(length);
     await Promise.all(this.spans(offset, length).map((span) => this.readSpan(span, buffer)));
     return buffer;
   }

@@ -1,4 +1,4 @@
-import { checkRange, StorageError, type Storage } from './storage.js';
+import { checkRange, StorageError, targetOf, type Storage } from './storage.js';
 
 const CHUNK_SIZE = 1 << 20;
 
@@ -17,10 +17,10 @@ export class MemoryStorage implements Storage {
     }
   }
 
-  async read(offset: number, length: number): Promise<Buffer> {
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
     this.checkOpen();
     checkRange(this.totalLength, offset, length);
-    const out = Buffer.alloc(length);
+    const out = into ? targetOf(into, length).fill(0) : Buffer.alloc(length);
     this.forEachChunk(offset, length, (chunkIndex, chunkOffset, outOffset, n) => {
       this.chunks.get(chunkIndex)?.copy(out, outOffset, chunkOffset, chunkOffset + n);
     });

@@ -3,7 +3,8 @@
  * are laid end to end in file order, as the piece hashes see them.
  */
 export interface Storage {
-  read(offset: number, length: number): Promise<Buffer>;
+  /** The bytes, in `into` (its first `length` bytes, returned as that view) when it is given. */
+  read(offset: number, length: number, into?: Buffer): Promise<Buffer>;
   write(offset: number, data: Buffer): Promise<void>;
   /** Makes every write so far durable; call it before recording a piece as verified. */
   sync(): Promise<void>;
@@ -53,4 +54,15 @@ export function checkRange(totalLength: number, offset: number, length: number):
       `range ${offset}+${length} is outside the torrent (${totalLength} bytes)`,
     );
   }
+}
+
+/** The first `length` bytes of a caller's buffer to read into. */
+export function targetOf(into: Buffer, length: number): Buffer {
+  if (into.length < length) {
+    throw new StorageError(
+      'OUT_OF_RANGE',
+      `a ${into.length}-byte buffer cannot hold ${length} bytes`,
+    );
+  }
+  return into.length === length ? into : into.subarray(0, length);
 }
