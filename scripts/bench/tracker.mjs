@@ -369,7 +369,7 @@ function memoryBenchmark() {
       const ip = '10.' + ((i >>> 16) & 255) + '.' + ((i >>> 8) & 255) + '.' + (i & 255);
       const left = i % 4 === 0 ? 0 : 1_000_000;
       registry.save(infoHash, { peerId: randomBytes(20).toString('latin1'), ...peerEndpoint(ip), port: 1024 + (i % 60000),
-        uploaded: 0, downloaded: 0, left, paused: false, key: null, lastAnnounce: now, slot: 0, seeding: left === 0 });
+        uploaded: 0, downloaded: 0, left, paused: false, key: null, lastAnnounce: now, row: 0, slot: 0, seeding: left === 0 });
       if (i % 100_000 === 0) registry.takeChanges();
     }
     registry.takeChanges(); // what the write-behind flush does every second

@@ -1,5 +1,10 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { trackerDataSourceOptions } from '../src/database/data-source-options.js';
+import { InitialSchema1764316800000 } from '../src/database/migrations/1764316800000-initial-schema.js';
+import { PeerStore } from '../src/swarm/peer-store.js';
 import { SwarmRegistry } from '../src/swarm/swarm-registry.js';
 import {
   announce,
@@ -7,6 +12,7 @@ import {
   compactPeers,
   failureOf,
   hashOf,
+  makeTempDir,
   peerIdOf,
   startTestTracker,
   trackerGet,
@@ -504,7 +510,84 @@ describe('listed mode', () => {
   });
 });
 
+/** Rows read straight from a stopped tracker's database file. */
+async function queryDatabase(dir: string, sql: string): Promise<unknown[]> {
+  const db = new DataSource({ type: 'sqlite', database: join(dir, 'data', 'tracker.sqlite') });
+  await db.initialize();
+  try {
+    return (await db.query(sql)) as unknown[];
+  } finally {
+    await db.destroy();
+  }
+}
+
 describe('restart', () => {
+  test('a database written before peers had row ids is migrated and its swarms restored', async () => {
+    const dir = makeTempDir();
+    const options = trackerDataSourceOptions(join(dir, 'data', 'tracker.sqlite'));
+    mkdirSync(join(dir, 'data'));
+    const old = new DataSource({ ...options, migrations: [InitialSchema1764316800000] });
+    await old.initialize();
+    const infoHash = hashOf('before row ids');
+    const now = Date.now();
+    for (const [label, port, left] of [
+      ['old seed', 7101, 0],
+      ['old leech', 7102, 5],
+    ] as const) {
+      await old.query(
+        `INSERT INTO peers (info_hash, peer_id, ip, port, uploaded, downloaded, "left", paused, key, last_announce)
+         VALUES (?, ?, '127.0.0.1', ?, 0, 0, ?, 0, NULL, ?)`,
+        [infoHash.toString('hex'), peerIdOf(label).toString('hex'), port, left, now],
+      );
+    }
+    await old.destroy();
+    const tracker = await startTestTracker({ mode: 'open' }, dir);
+    try {
+      const answer = await announce(tracker, { infoHash, peerId: peerIdOf('new'), port: 7109 });
+      expect(answer.dict.complete).toBe(1);
+      expect(answer.dict.incomplete).toBe(2);
+      expect(compactPeers(answer.dict.peers).sort()).toEqual(['127.0.0.1:7101', '127.0.0.1:7102']);
+      // New rows continue after the migrated ones instead of colliding with them.
+      await tracker.app.get(PeerStore).flush();
+      const ids = (await tracker.app
+        .get(DataSource)
+        .query('SELECT id FROM peers ORDER BY id')) as Array<{ id: number }>;
+      expect(ids.map((r) => r.id)).toEqual([1, 2, 3]);
+    } finally {
+      await tracker.dispose();
+    }
+  });
+
+  test('the peers mirror follows peers that are saved, stopped, and stop and return between flushes', async () => {
+    const first = await startTestTracker({ mode: 'open', peerFlushMs: 3_600_000 });
+    const store = first.app.get(PeerStore);
+    const infoHash = hashOf('mirror');
+    const seen = { infoHash, left: 10 };
+    await announce(first, { ...seen, peerId: peerIdOf('stays'), port: 7001 });
+    await announce(first, { ...seen, peerId: peerIdOf('stops'), port: 7002 });
+    await announce(first, { ...seen, peerId: peerIdOf('returns'), port: 7003 });
+    await store.flush();
+    // Written before: one is removed, one leaves and comes back on another port before the
+    // next flush (a new row, and the old row must still be deleted).
+    await announce(first, { ...seen, peerId: peerIdOf('stops'), port: 7002, event: 'stopped' });
+    await announce(first, { ...seen, peerId: peerIdOf('returns'), port: 7003, event: 'stopped' });
+    await announce(first, { ...seen, peerId: peerIdOf('returns'), port: 7004 });
+    await announce(first, { ...seen, peerId: peerIdOf('stays'), port: 7005 });
+    await first.close();
+    const rows = await queryDatabase(first.dir, 'SELECT peer_id, port FROM peers ORDER BY port');
+    expect(rows).toEqual([
+      { peer_id: peerIdOf('returns').toString('hex'), port: 7004 },
+      { peer_id: peerIdOf('stays').toString('hex'), port: 7005 },
+    ]);
+    const second = await startTestTracker({ mode: 'open' }, first.dir);
+    try {
+      const answer = await announce(second, { infoHash, peerId: peerIdOf('newcomer'), port: 7009 });
+      expect(compactPeers(answer.dict.peers).sort()).toEqual(['127.0.0.1:7004', '127.0.0.1:7005']);
+    } finally {
+      await second.dispose();
+    }
+  });
+
   test('restores swarms and completion counts from the database', async () => {
     const first = await startTestTracker({ mode: 'open' });
     const infoHash = hashOf('persistent');

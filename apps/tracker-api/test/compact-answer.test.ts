@@ -15,6 +15,7 @@ function peerAt(address: string, port: number): SwarmPeer {
     paused: false,
     key: null,
     lastAnnounce: 0,
+    row: 0,
     slot: 0,
     seeding: true,
   };

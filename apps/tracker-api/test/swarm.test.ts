@@ -15,6 +15,7 @@ function peer(id: number, left: number, now: number): SwarmPeer {
     paused: false,
     key: null,
     lastAnnounce: now,
+    row: 0,
     slot: 0,
     seeding: isSeeding(left, false),
   };

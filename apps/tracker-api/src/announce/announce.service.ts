@@ -114,6 +114,7 @@ export class AnnounceService {
       paused,
       key: req.key,
       lastAnnounce: now,
+      row: 0,
       slot: 0,
       seeding: false,
     };

@@ -13,6 +13,7 @@ import { isSeeding, type SwarmPeer } from './swarm.js';
 import { SwarmRegistry, type PeerChange } from './swarm-registry.js';
 
 interface PeerRow {
+  id: number;
   info_hash: string;
   peer_id: string;
   ip: string;
@@ -25,8 +26,22 @@ interface PeerRow {
   last_announce: number;
 }
 
-// 10 bound values per row keeps a batch well under SQLite's limit of 32,766 variables.
-const ROWS_PER_STATEMENT = 500;
+/**
+ * Rows go to SQLite as one JSON text per statement, unpacked by json_each on SQLite's side.
+ * Binding ten values per row from JS cost about 4 µs a row on the event loop (node-sqlite3
+ * converts each value through N-API), i.e. some 40 ms of blocked announces per second at
+ * 10,000 announces/s; JSON.stringify is one native call, and the unpacking runs on the
+ * thread that executes the statement. A chunk bounds the text (about 150 bytes a row).
+ */
+const ROWS_PER_STATEMENT = 5000;
+
+const UPSERT_JSON = `INSERT OR REPLACE INTO peers
+  (id, info_hash, peer_id, ip, port, uploaded, downloaded, "left", paused, key, last_announce)
+  SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
+    value->>7, value->>8, value->>9, value->>10
+  FROM json_each(?)`;
+
+const DELETE_JSON = `DELETE FROM peers WHERE id IN (SELECT value FROM json_each(?))`;
 
 /**
  * Writes the swarms behind the announces, in batches, and reads them back at start so a restart
@@ -77,15 +92,15 @@ export class PeerStore implements OnModuleInit, OnModuleDestroy {
 
   private async write(changes: PeerChange[]): Promise<void> {
     const upserts: unknown[][] = [];
-    const deletes: unknown[][] = [];
+    const deletes: number[] = [];
     for (const change of changes) {
-      const peerIdHex = Buffer.from(change.peerId, 'latin1').toString('hex');
       const p = change.peer;
-      if (p === null) deletes.push([change.infoHash, peerIdHex]);
+      if (p === null) deletes.push(change.row);
       else {
         upserts.push([
+          change.row,
           change.infoHash,
-          peerIdHex,
+          Buffer.from(p.peerId, 'latin1').toString('hex'),
           p.ip,
           p.port,
           p.uploaded,
@@ -99,20 +114,14 @@ export class PeerStore implements OnModuleInit, OnModuleDestroy {
     }
     await this.writes.transaction(async (manager) => {
       for (let i = 0; i < deletes.length; i += ROWS_PER_STATEMENT) {
-        const batch = deletes.slice(i, i + ROWS_PER_STATEMENT);
-        await manager.query(
-          `DELETE FROM peers WHERE (info_hash, peer_id) IN (VALUES ${batch.map(() => '(?, ?)').join(', ')})`,
-          batch.flat(),
-        );
+        await manager.query(DELETE_JSON, [
+          JSON.stringify(deletes.slice(i, i + ROWS_PER_STATEMENT)),
+        ]);
       }
       for (let i = 0; i < upserts.length; i += ROWS_PER_STATEMENT) {
-        const batch = upserts.slice(i, i + ROWS_PER_STATEMENT);
-        await manager.query(
-          `INSERT OR REPLACE INTO peers (info_hash, peer_id, ip, port, uploaded, downloaded, "left", paused, key, last_announce) VALUES ${batch
-            .map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-            .join(', ')}`,
-          batch.flat(),
-        );
+        await manager.query(UPSERT_JSON, [
+          JSON.stringify(upserts.slice(i, i + ROWS_PER_STATEMENT)),
+        ]);
       }
     });
   }
@@ -139,6 +148,7 @@ export class PeerStore implements OnModuleInit, OnModuleDestroy {
           paused,
           key: row.key,
           lastAnnounce: row.last_announce,
+          row: row.id,
           slot: 0,
           seeding: isSeeding(row.left, paused),
         },

@@ -3,11 +3,15 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 /** Write-behind mirror of the in-memory swarms, read back only at start. */
 @Entity('peers')
 export class PeerEntity {
-  @PrimaryColumn({ name: 'info_hash', type: 'text' })
+  /** Assigned in memory in increasing order (see SwarmPeer.row), so new peers append. */
+  @PrimaryColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'info_hash', type: 'text' })
   infoHash!: string;
 
   /** Hex of the 20 raw bytes. */
-  @PrimaryColumn({ name: 'peer_id', type: 'text' })
+  @Column({ name: 'peer_id', type: 'text' })
   peerId!: string;
 
   @Column({ type: 'text' })

@@ -8,10 +8,14 @@ export interface SwarmCounts {
   completed: number;
 }
 
-/** A change to write behind to the peers table: the peer as it now stands, or null once gone. */
+/**
+ * A change to write behind to the peers table: the peer of that row as it now stands, or null
+ * once gone. Keyed by row, so a peer that leaves and comes back (a new row) cannot hide the
+ * deletion of its old row.
+ */
 export interface PeerChange {
+  row: number;
   infoHash: string;
-  peerId: string;
   peer: SwarmPeer | null;
 }
 
@@ -23,7 +27,9 @@ export interface PeerChange {
 export class SwarmRegistry {
   private readonly swarms = new Map<string, Swarm>();
   private readonly completedCounts = new Map<string, number>();
-  private pending = new Map<string, PeerChange>();
+  private pending = new Map<number, PeerChange>();
+  /** The next row id of the peers table; rows of new peers append in this order. */
+  private nextRow = 1;
   /** Kept as peers come and go, so stats and metrics never walk a million swarms. */
   private seederTotal = 0;
   private leecherTotal = 0;
@@ -44,6 +50,7 @@ export class SwarmRegistry {
   }
 
   save(infoHash: string, peer: SwarmPeer): Swarm {
+    if (peer.row === 0) peer.row = this.nextRow++;
     let swarm = this.swarms.get(infoHash);
     if (swarm === undefined) {
       swarm = new Swarm();
@@ -51,10 +58,13 @@ export class SwarmRegistry {
     }
     const seeders = swarm.seeders.length;
     const leechers = swarm.leechers.length;
-    swarm.put(peer);
+    const replaced = swarm.put(peer);
+    if (replaced !== undefined) {
+      this.pending.set(replaced.row, { row: replaced.row, infoHash, peer: null });
+    }
     this.seederTotal += swarm.seeders.length - seeders;
     this.leecherTotal += swarm.leechers.length - leechers;
-    this.pending.set(infoHash + peer.peerId, { infoHash, peerId: peer.peerId, peer });
+    this.pending.set(peer.row, { row: peer.row, infoHash, peer });
     return swarm;
   }
 
@@ -65,7 +75,7 @@ export class SwarmRegistry {
     if (peer.seeding) this.seederTotal--;
     else this.leecherTotal--;
     if (swarm.size === 0) this.swarms.delete(infoHash);
-    this.pending.set(infoHash + peerId, { infoHash, peerId, peer: null });
+    this.pending.set(peer.row, { row: peer.row, infoHash, peer: null });
     return true;
   }
 
@@ -118,16 +128,29 @@ export class SwarmRegistry {
     return changes;
   }
 
-  /** Fills the registry at start from what was last written; these are not changes. */
+  /**
+   * Fills the registry at start from what was last written (peers with their rows); these are
+   * not changes, except that a peer found twice keeps its latest row and the other is deleted.
+   */
   restore(
     peers: Array<{ infoHash: string; peer: SwarmPeer }>,
     completed: Map<string, number>,
   ): void {
     for (const { infoHash, peer } of peers) {
+      this.nextRow = Math.max(this.nextRow, peer.row + 1);
       let swarm = this.swarms.get(infoHash);
       if (swarm === undefined) {
         swarm = new Swarm();
         this.swarms.set(infoHash, swarm);
+      }
+      const twin = swarm.get(peer.peerId);
+      if (twin !== undefined) {
+        const [older, newer] = twin.row < peer.row ? [twin, peer] : [peer, twin];
+        this.pending.set(older.row, { row: older.row, infoHash, peer: null });
+        if (newer === twin) continue;
+        swarm.remove(twin.peerId);
+        if (twin.seeding) this.seederTotal--;
+        else this.leecherTotal--;
       }
       swarm.put(peer);
       if (peer.seeding) this.seederTotal++;

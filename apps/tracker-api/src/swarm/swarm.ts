@@ -18,6 +18,8 @@ export interface SwarmPeer {
   paused: boolean;
   key: string | null;
   lastAnnounce: number;
+  /** Its row id in the peers table, assigned by SwarmRegistry.save; 0 until then. */
+  row: number;
   /** Position in its swarm's seeder or leecher list, for O(1) removal. */
   slot: number;
   seeding: boolean;
@@ -41,19 +43,23 @@ export class Swarm {
     return this.peers.get(peerId);
   }
 
-  /** Adds a new peer, or moves an existing one between seeders and leechers when it changed. */
-  put(peer: SwarmPeer): void {
+  /**
+   * Adds a new peer, or moves an existing one between seeders and leechers when it changed.
+   * Returns the other object it replaced for the same peer id, if any.
+   */
+  put(peer: SwarmPeer): SwarmPeer | undefined {
     const existing = this.peers.get(peer.peerId);
     if (existing !== undefined && existing !== peer) this.remove(existing.peerId);
     if (existing === peer) {
       const inSeeders = this.seeders[peer.slot] === peer;
-      if (inSeeders === peer.seeding) return;
+      if (inSeeders === peer.seeding) return undefined;
       this.detach(peer, inSeeders ? this.seeders : this.leechers);
     }
     const list = peer.seeding ? this.seeders : this.leechers;
     peer.slot = list.length;
     list.push(peer);
     this.peers.set(peer.peerId, peer);
+    return existing === peer ? undefined : existing;
   }
 
   remove(peerId: string): SwarmPeer | undefined {
