@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { peerEndpoint } from '../src/swarm/peer-address.js';
+import { isIPv4 } from 'node:net';
+import { seededRandom } from '../../../test-support/random.js';
+import { ipv4ToNumber, parseIPv4, peerEndpoint } from '../src/swarm/peer-address.js';
 import { isSeeding, type SwarmPeer } from '../src/swarm/swarm.js';
 import { SwarmRegistry } from '../src/swarm/swarm-registry.js';
 import { testConfig } from './helpers.js';
@@ -83,5 +85,42 @@ describe('SwarmRegistry', () => {
       expect(new Set(some).size).toBe(4);
       expect(some).not.toContain(asker);
     }
+  });
+});
+
+describe('parseIPv4', () => {
+  test('accepts exactly what net.isIPv4 accepts, with the same value', () => {
+    const fixed = [
+      '1.2.3.4',
+      '0.0.0.0',
+      '255.255.255.255',
+      '256.1.1.1',
+      '01.2.3.4',
+      '10.0.0.00',
+      '1.2.3',
+      '1.2.3.4.5',
+      '1..3.4',
+      '.1.2.3',
+      '1.2.3.',
+      ' 1.2.3.4',
+      '1.2.3.4%eth0',
+      '::ffff:1.2.3.4',
+      '1.2.3.-1',
+      '',
+    ];
+    const random = seededRandom(7);
+    const generated = Array.from({ length: 20_000 }, () => {
+      const parts = Array.from({ length: 3 + Math.floor(random() * 3) }, () =>
+        String(Math.floor(random() * 300)).padStart(random() < 0.1 ? 3 : 0, '0'),
+      );
+      return parts.join(random() < 0.95 ? '.' : ':');
+    });
+    for (const text of [...fixed, ...generated]) {
+      expect({ text, value: parseIPv4(text) }).toEqual({
+        text,
+        value: isIPv4(text) ? ipv4ToNumber(text) : -1,
+      });
+    }
+    expect(parseIPv4('192.168.1.20')).toBe(0xc0a80114);
   });
 });

@@ -82,14 +82,14 @@ export class AnnounceService {
   }
 
   private apply(req: AnnounceRequest, http: TrackerRequest, now: number): Buffer | Promise<Buffer> {
-    const infoHash = req.infoHash.toString('hex');
+    const infoHash = req.infoHash;
     if (this.config.mode === 'listed' && !this.catalog.has(infoHash)) {
       throw new TrackerFailure(NOT_REGISTERED);
     }
     const address = clientAddress(http.socketAddress, http.forwardedFor, req.ip, this.config);
     const endpoint = peerEndpoint(address);
     if (endpoint === null) throw new TrackerFailure('cannot tell your IP address');
-    const peerId = req.peerId.toString('latin1');
+    const peerId = req.peerId;
     const known = this.swarms.find(infoHash, peerId);
     if (known !== undefined && known.ip !== endpoint.ip && known.key !== req.key) {
       // Without the key it was registered with, a second address must not take over the peer.
@@ -104,9 +104,13 @@ export class AnnounceService {
     // A client repeating `completed` (or sending it as a known seeder) finished nothing new.
     const alreadyComplete = known !== undefined && known.left === 0;
     const paused = req.event === 'paused';
+    // Fields written out, not spread: every peer object gets the same shape (and the spread
+    // showed in profiles of the announce path).
     const peer: SwarmPeer = known ?? {
       peerId,
-      ...endpoint,
+      ip: endpoint.ip,
+      ipv4: endpoint.ipv4,
+      ipv6: endpoint.ipv6,
       port: req.port,
       uploaded: 0,
       downloaded: 0,
@@ -118,7 +122,11 @@ export class AnnounceService {
       slot: 0,
       seeding: false,
     };
-    if (known !== undefined) Object.assign(peer, endpoint);
+    if (known !== undefined) {
+      peer.ip = endpoint.ip;
+      peer.ipv4 = endpoint.ipv4;
+      peer.ipv6 = endpoint.ipv6;
+    }
     peer.port = req.port;
     peer.uploaded = req.uploaded;
     peer.downloaded = req.downloaded;
@@ -130,7 +138,7 @@ export class AnnounceService {
     const swarm = this.swarms.save(infoHash, peer);
 
     if (req.event === 'completed' && !alreadyComplete) {
-      const peerIdHex = req.peerId.toString('hex');
+      const peerIdHex = Buffer.from(peerId, 'latin1').toString('hex');
       return this.completions.record(infoHash, peerIdHex, endpoint.ip, now).then(
         () => this.answer(req, swarm, peer),
         () =>

@@ -63,7 +63,7 @@ export class RawQuery {
   }
 }
 
-function needsDecoding(text: string): boolean {
+export function needsDecoding(text: string): boolean {
   return text.indexOf('%') !== -1 || text.indexOf('+') !== -1;
 }
 
@@ -78,6 +78,14 @@ function hexValue(code: number): number {
 export function percentDecode(text: string, name: string): Buffer {
   if (text.indexOf('%') === -1 && text.indexOf('+') === -1) return Buffer.from(text, 'latin1');
   const out = Buffer.allocUnsafe(text.length);
+  return out.subarray(0, percentDecodeInto(text, name, out));
+}
+
+/**
+ * Decodes like percentDecode into `out` (at least `text.length` bytes) and returns the byte
+ * count: no Buffer is made per value, for the announce hot path.
+ */
+export function percentDecodeInto(text: string, name: string, out: Buffer): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -91,5 +99,5 @@ export function percentDecode(text: string, name: string): Buffer {
     else if (c > 255) throw new TrackerFailure(`non-ASCII character in ${name}`);
     else out[n++] = c;
   }
-  return out.subarray(0, n);
+  return n;
 }
