@@ -656,7 +656,13 @@ export class Torrent extends EventEmitter {
       reqq: 1000,
       p: this.host.peerPort(),
     });
-    if (m && this.picker && conn.supportsFast && net.isIPv4(conn.address)) {
+    if (
+      m &&
+      this.picker &&
+      conn.supportsFast &&
+      net.isIPv4(conn.address) &&
+      !this.allowedFastGivenTo(conn.address, peer)
+    ) {
       try {
         for (const i of allowedFastSet(conn.address, this.infoHashBytes, m.pieceCount, 10)) {
           if (!this.picker.have(i)) continue;
@@ -667,6 +673,18 @@ export class Torrent extends EventEmitter {
         // The allowed-fast set is a courtesy; a peer without it is served once unchoked.
       }
     }
+  }
+
+  /**
+   * Whether another connection from this address holds our allowed-fast set. BEP 6 gives every
+   * connection from one address the same set (so reconnecting gains nothing); granting it to each
+   * of them would send the same free pieces once per connection: several clients behind one NAT
+   * (or on one host) cost the set's size in duplicate uploads each. One grant per address.
+   */
+  private allowedFastGivenTo(address: string, except: TorrentPeer): boolean {
+    for (const p of this.connections.values())
+      if (p !== except && p.conn.address === address && p.allowedFastGiven.size > 0) return true;
+    return false;
   }
 
   private onPeerClosed(peer: TorrentPeer): void {
