@@ -294,7 +294,7 @@ async function announceBenchmarks() {
         if (r === null) continue;
         runs.push({ workload: workload.name, server: name, round, ...r });
         console.log(
-          `round ${round}  ${workload.name.padEnd(34)} ${name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} announces/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  (${r.requests} requests, socket errors: ${r.errors}, non-2xx: ${r.non2xx})`,
+          `round ${round}  ${workload.name.padEnd(34)} ${name.padEnd(20)} ${r.rps.toFixed(0).padStart(7)} announces/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  cpu ${r.cpuUs.toFixed(0)} µs/announce  load ${r.load1.toFixed(1)}  (${r.requests} requests, socket errors: ${r.errors}, non-2xx: ${r.non2xx})`,
         );
       }
     }
@@ -312,14 +312,17 @@ async function announceBenchmarks() {
         rps: median(mine.map((r) => r.rps)),
         p50: median(mine.map((r) => r.p50)),
         p99: median(mine.map((r) => r.p99)),
+        cpuUs: median(mine.map((r) => r.cpuUs)),
       };
       results.push(m);
       console.log(
-        `  ${workload.name.padEnd(34)} ${name.padEnd(20)} ${m.rps.toFixed(0).padStart(7)} announces/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms`,
+        `  ${workload.name.padEnd(34)} ${name.padEnd(20)} ${m.rps.toFixed(0).padStart(7)} announces/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  cpu ${m.cpuUs.toFixed(0)} µs/announce`,
       );
     }
   }
-  console.log('\nRatios of the medians (ours / other, announces per second):');
+  console.log(
+    '\nRatios of the medians (ours / other: announces per second; and CPU per announce, other / ours):',
+  );
   for (const workload of WORKLOADS) {
     const ours = results.find((r) => r.workload === workload.name && r.server === 'ours');
     for (const other of results.filter(
@@ -327,11 +330,33 @@ async function announceBenchmarks() {
     )) {
       if (ours)
         console.log(
-          `  ${workload.name}: ours / ${other.server} = ${(ours.rps / other.rps).toFixed(2)}`,
+          `  ${workload.name}: ours / ${other.server} = ${(ours.rps / other.rps).toFixed(2)}  (CPU per announce: ${(other.cpuUs / ours.cpuUs).toFixed(2)})`,
         );
     }
   }
   return { runs, medians: results };
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU seconds (user + system, every thread) a server has used so far, from /proc; NaN where
+ * there is no /proc. Per announce, this is steadier than the rate when other work shares the
+ * machine: it says what an announce costs, whatever else ran meanwhile.
+ */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
 }
 
 async function measure(name, workload) {
@@ -341,7 +366,11 @@ async function measure(name, workload) {
     await waitForPort(port, child, name);
     await checkAnnounce(port);
     await runWrk(port, workload, 2); // warm-up (JIT, first swarms)
-    return await runWrk(port, workload, Number(opts.duration));
+    const load1 = loadavg()[0];
+    const cpuBefore = cpuSeconds(child.pid);
+    const result = await runWrk(port, workload, Number(opts.duration));
+    const cpuUs = ((cpuSeconds(child.pid) - cpuBefore) / result.requests) * 1e6;
+    return { ...result, cpuUs, load1 };
   } catch (error) {
     const log = readFileSync(
       join(logDir, `${logName(name)}-${workload.torrents}.log`),
