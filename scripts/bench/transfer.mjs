@@ -7,6 +7,7 @@
 //   BENCH_SIZE_MB=256 npm run bench:transfer     (smaller)
 //   BENCH_PAIRS=ours-ours,aria2-aria2 ...        (a subset; empty: none, the swarm only)
 //   BENCH_SWARM=0                                (skip the swarm)
+//   BENCH_SWARM_ORDER=rarest                     (the swarm with rarest first only)
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import {
@@ -480,7 +481,9 @@ async function main() {
       );
     }
     if (SWARM) {
-      for (const sequential of [false, true]) {
+      for (const sequential of process.env.BENCH_SWARM_ORDER === 'rarest'
+        ? [false]
+        : [false, true]) {
         const order = sequential ? 'in order' : 'rarest first';
         process.stderr.write(
           `running swarm (${order}): 1 seeder capped at ${(SWARM_SEED_RATE / MB).toFixed(1)} MB/s + ${SWARM_LEECHERS} leechers...\n`,
