@@ -73,7 +73,7 @@ export function spawnProc(
   command: string,
   args: string[],
   label: string,
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; detached?: boolean } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string; detached?: boolean } = {},
 ): Proc {
   const child = spawn(command, args, {
     cwd: options.cwd,

@@ -62,7 +62,8 @@ export class TestTracker {
     const hex = infoHash.toString('hex');
     const event = params.get('event')?.toString() ?? '';
     this.events.push({ infoHash: hex, event, port });
-    const swarm = this.swarms.get(hex) ?? new Map();
+    const swarm =
+      this.swarms.get(hex) ?? new Map<string, { ip: string; port: number; left: number }>();
     this.swarms.set(hex, swarm);
     const ip = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const key = `${ip}:${port}`;

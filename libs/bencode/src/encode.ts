@@ -1,7 +1,16 @@
 import { BencodeError } from './errors.js';
-import type { BValue } from './types.js';
-
-type Encodable = BValue | string | boolean | Uint8Array;
+/**
+ * What `encode` takes: bencode values (see BValue), plus strings (written as UTF-8) and booleans
+ * (as 1 and 0) at any depth; dictionary entries that are undefined are left out.
+ */
+export type Encodable =
+  | Uint8Array
+  | string
+  | boolean
+  | number
+  | bigint
+  | Encodable[]
+  | { [key: string]: Encodable | undefined };
 
 const D = 0x64;
 const L = 0x6c;

@@ -27,7 +27,7 @@ export class TinyTracker {
           return;
         }
         const key = infoHash.toString('hex');
-        const swarm = this.swarms.get(key) ?? new Map();
+        const swarm = this.swarms.get(key) ?? new Map<string, { ip: string; port: number }>();
         this.swarms.set(key, swarm);
         const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
         const self = `${ip}:${port}`;
