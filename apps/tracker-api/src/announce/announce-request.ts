@@ -1,4 +1,10 @@
-import { needsDecoding, percentDecode, percentDecodeInto, RawQuery } from './raw-query.js';
+import {
+  forEachParam,
+  needsDecoding,
+  percentDecode,
+  percentDecodeInto,
+  RawQuery,
+} from './raw-query.js';
 import { TrackerFailure } from './tracker-failure.js';
 
 export type AnnounceEvent = 'started' | 'stopped' | 'completed' | 'paused' | 'update';
@@ -24,7 +30,7 @@ export interface AnnounceRequest {
 export const DEFAULT_NUMWANT = 50;
 export const MAX_NUMWANT = 200;
 const MAX_QUERY_LENGTH = 4096;
-const MAX_PARAMS = 32;
+const LIMITS = { maxLength: MAX_QUERY_LENGTH, maxParams: 32 };
 
 /** Where info_hash and peer_id are decoded; a value never outgrows the query's length limit. */
 const scratch = Buffer.allocUnsafeSlow(MAX_QUERY_LENGTH);
@@ -50,27 +56,7 @@ class AnnounceParams {
   ip: string | undefined = undefined;
 
   constructor(query: string) {
-    if (query.length > MAX_QUERY_LENGTH) {
-      throw new TrackerFailure(`query string is longer than ${MAX_QUERY_LENGTH} characters`);
-    }
-    let count = 0;
-    let start = 0;
-    while (start <= query.length) {
-      let end = query.indexOf('&', start);
-      if (end === -1) end = query.length;
-      if (end > start) {
-        if (++count > MAX_PARAMS) {
-          throw new TrackerFailure(`query string has more than ${MAX_PARAMS} parameters`);
-        }
-        const eq = query.indexOf('=', start);
-        const hasValue = eq !== -1 && eq < end;
-        let key = query.slice(start, hasValue ? eq : end);
-        if (needsDecoding(key)) key = percentDecode(key, key).toString('latin1');
-        const value = hasValue ? query.slice(eq + 1, end) : '';
-        this.set(key, value);
-      }
-      start = end + 1;
-    }
+    forEachParam(query, LIMITS, (key, value) => this.set(key, value));
   }
 
   private set(key: string, value: string): void {

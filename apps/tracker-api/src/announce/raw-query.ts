@@ -6,6 +6,39 @@ export interface RawQueryLimits {
 }
 
 /**
+ * Splits a query string within the limits: `visit` gets each parameter's key (percent-decoded,
+ * as latin1) and its raw value (still percent-encoded), in order.
+ */
+export function forEachParam(
+  query: string,
+  limits: RawQueryLimits,
+  visit: (key: string, rawValue: string) => void,
+): void {
+  if (query.length > limits.maxLength) {
+    throw new TrackerFailure(`query string is longer than ${limits.maxLength} characters`);
+  }
+  let count = 0;
+  let start = 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = query.length;
+    if (end > start) {
+      if (++count > limits.maxParams) {
+        throw new TrackerFailure(`query string has more than ${limits.maxParams} parameters`);
+      }
+      const eq = query.indexOf('=', start);
+      const hasValue = eq !== -1 && eq < end;
+      const rawKey = query.slice(start, hasValue ? eq : end);
+      visit(
+        needsDecoding(rawKey) ? percentDecode(rawKey, rawKey).toString('latin1') : rawKey,
+        hasValue ? query.slice(eq + 1, end) : '',
+      );
+    }
+    start = end + 1;
+  }
+}
+
+/**
  * Parameters of a tracker query string with values as raw bytes. `info_hash` and `peer_id` are
  * arbitrary binary percent-encoded, so they must never go through a UTF-8 decoder.
  */
@@ -17,32 +50,12 @@ export class RawQuery {
    * an announce reads a few of them and most are plain digits.
    */
   static parse(query: string, limits: RawQueryLimits): RawQuery {
-    if (query.length > limits.maxLength) {
-      throw new TrackerFailure(`query string is longer than ${limits.maxLength} characters`);
-    }
     const params = new Map<string, string[]>();
-    let count = 0;
-    let start = 0;
-    while (start <= query.length) {
-      let end = query.indexOf('&', start);
-      if (end === -1) end = query.length;
-      if (end > start) {
-        if (++count > limits.maxParams) {
-          throw new TrackerFailure(`query string has more than ${limits.maxParams} parameters`);
-        }
-        const eq = query.indexOf('=', start);
-        const hasValue = eq !== -1 && eq < end;
-        const rawKey = query.slice(start, hasValue ? eq : end);
-        const key = needsDecoding(rawKey)
-          ? percentDecode(rawKey, rawKey).toString('latin1')
-          : rawKey;
-        const value = hasValue ? query.slice(eq + 1, end) : '';
-        const list = params.get(key);
-        if (list === undefined) params.set(key, [value]);
-        else list.push(value);
-      }
-      start = end + 1;
-    }
+    forEachParam(query, limits, (key, value) => {
+      const list = params.get(key);
+      if (list === undefined) params.set(key, [value]);
+      else list.push(value);
+    });
     return new RawQuery(params);
   }
 
