@@ -16,7 +16,12 @@ export class BufferPool {
     return this.free.pop() ?? Buffer.allocUnsafeSlow(this.size);
   }
 
+  /**
+   * Only a buffer that is all of its memory is kept: a view into a larger allocation (a storage
+   * that returned its own memory, say) would be handed out and written over while others use it.
+   */
   give(buf: Buffer): void {
-    if (buf.length === this.size && this.free.length < this.maxFree) this.free.push(buf);
+    const whole = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length;
+    if (whole && buf.length === this.size && this.free.length < this.maxFree) this.free.push(buf);
   }
 }
