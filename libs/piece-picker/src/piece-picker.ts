@@ -294,18 +294,25 @@ export class PiecePicker {
    * finished first (fewer pieces in flight), then fresh pieces rarest first (random among equals;
    * random outright for the first few). A block already requested from another peer is returned
    * only in endgame, to at most `endgameDuplicates` extra peers, least-requested blocks first.
-   * `onlyPieces` restricts the choice (allowed-fast pieces while choked, suggestions).
+   * `onlyPieces` restricts the choice (allowed-fast pieces while choked, suggestions); pieces in
+   * `skip` are treated as pieces the peer does not have (it refused them).
    */
   pickBlocks(
     peer: PeerKey,
     peerHas: Bitfield | 'all',
     count: number,
-    options: { onlyPieces?: number[] } = {},
+    options: { onlyPieces?: number[]; skip?: ReadonlySet<number> } = {},
   ): BlockRequest[] {
     const picked: BlockRequest[] = [];
     if (count <= 0 || this.isComplete()) return picked;
     if (peerHas !== 'all') this.checkBitfield(peerHas);
-    const has = peerHas === 'all' ? () => true : (index: number) => peerHas.get(index);
+    const skip = options.skip;
+    const has =
+      skip && skip.size > 0
+        ? (index: number) => !skip.has(index) && (peerHas === 'all' || peerHas.get(index))
+        : peerHas === 'all'
+          ? () => true
+          : (index: number) => peerHas.get(index);
 
     if (options.onlyPieces) {
       const allowed = new Set<number>();

@@ -109,6 +109,19 @@ describe('PiecePicker: choosing pieces', () => {
     picker.checkInvariants();
   });
 
+  it('treats pieces in skip as pieces the peer lacks (it refused them), in endgame too', () => {
+    const picker = PiecePicker.fromStrings('1112', '', { randomFirstPieces: 0 });
+    // Piece 0 is the rarest, but the peer turned it away: the next rarest are taken instead.
+    const first = picker.pickBlocks('a', 'all', 12, { skip: new Set([0]) });
+    expect(pieces(first).sort()).toEqual([1, 2, 3]);
+    // Another peer finishes the rest of the requests; in endgame 'a' is not given piece 0's blocks.
+    expect(pieces(picker.pickBlocks('b', 'all', 4))).toEqual([0]);
+    expect(picker.inEndgame()).toBe(true);
+    expect(picker.pickBlocks('a', 'all', 4, { skip: new Set([0]) })).toEqual([]);
+    expect(pieces(picker.pickBlocks('a', 'all', 4))).toEqual([0]);
+    picker.checkInvariants();
+  });
+
   it('honours onlyPieces (allowed fast while choked)', () => {
     const picker = PiecePicker.fromStrings('1111', '', { randomFirstPieces: 0 });
     const blocks = picker.pickBlocks('a', bits('1011'), 10, { onlyPieces: [1, 2, 99] });
