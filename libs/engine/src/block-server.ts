@@ -1,17 +1,27 @@
-import type { BlockRef } from './peer-connection.js';
-import type { PeerConnection } from './peer-connection.js';
+import type { Admission } from './first-copies.js';
+import type { BlockRef, PeerConnection } from './peer-connection.js';
 import type { PieceCache } from './piece-cache.js';
 import type { TokenBucket } from './rate-limiter.js';
 import type { TorrentPeer } from './torrent-peer.js';
 
 const MAX_BLOCK_REQUEST = 128 * 1024;
 const MAX_UPLOAD_QUEUE = 2000;
+/** A copy waits for queued first copies unless the upload limit holds this much spare. */
+const SPARE_SECONDS_FOR_COPIES = 0.5;
+const COPY_WAIT_MS = 10;
+
+/** A request queued for sending. */
+export interface QueuedBlock extends BlockRef {
+  firstCopy: boolean;
+}
 
 export interface BlockServerContext {
   pieceCache(): PieceCache | undefined;
   /** Size of piece `index`, or undefined when there is no such piece (or no metadata yet). */
   pieceSize(index: number): number | undefined;
   have(index: number): boolean;
+  /** Whether and how to serve `peer` this piece (see FirstCopies); refused only to fast-extension peers. */
+  admit(peer: TorrentPeer, index: number): Admission;
   limiter: TokenBucket;
   onSent(bytes: number): void;
   onError(err: Error): void;
@@ -20,8 +30,14 @@ export interface BlockServerContext {
 /**
  * Serves peers' requests from disk: validates each one, queues it per peer, and sends blocks as
  * the socket drains and the upload limit allows. One peer's slow socket never holds up another's.
+ *
+ * While the upload limit is what holds us back, blocks of first copies (pieces nobody else has,
+ * see FirstCopies) go out before copies: a copy waits while first copies are queued, unless the
+ * limiter has spare (their peers' sockets are the bottleneck, not our cap).
  */
 export class BlockServer {
+  private firstCopiesQueued = 0;
+
   constructor(private readonly ctx: BlockServerContext) {}
 
   request(peer: TorrentPeer, r: BlockRef): void {
@@ -35,34 +51,71 @@ export class BlockServer {
       r.begin + r.length <= size &&
       this.ctx.have(r.index);
     const allowed = !conn.amChoking || peer.allowedFastGiven.has(r.index);
-    if (!valid || !allowed || peer.uploadQueue.length >= MAX_UPLOAD_QUEUE) {
+    const admission =
+      valid && allowed && peer.uploadQueue.length < MAX_UPLOAD_QUEUE
+        ? this.ctx.admit(peer, r.index)
+        : 'refused';
+    if (admission === 'refused') {
       if (conn.supportsFast)
         conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
       return;
     }
-    peer.uploadQueue.push({ index: r.index, begin: r.begin, length: r.length });
+    const firstCopy = admission === 'first-copy';
+    peer.uploadQueue.push({ index: r.index, begin: r.begin, length: r.length, firstCopy });
+    if (firstCopy) this.countFirstCopies(peer, 1);
     this.ctx.pieceCache()?.prefetch(r.index);
     if (!peer.pumping) void this.pump(peer);
   }
 
   cancel(peer: TorrentPeer, r: BlockRef): void {
-    const q = peer.uploadQueue;
-    const i = q.findIndex(
+    const i = peer.uploadQueue.findIndex(
       (x) => x.index === r.index && x.begin === r.begin && x.length === r.length,
     );
-    if (i >= 0) q.splice(i, 1);
+    if (i >= 0) this.dequeue(peer, i);
   }
 
   /** We just choked the peer: its queued requests are dropped (rejected, with the fast extension) unless allowed fast. */
   choked(peer: TorrentPeer): void {
     const conn = peer.conn;
-    const kept: BlockRef[] = [];
+    const kept: QueuedBlock[] = [];
     for (const r of peer.uploadQueue) {
       if (peer.allowedFastGiven.has(r.index)) kept.push(r);
-      else if (conn.supportsFast)
-        conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
+      else {
+        if (r.firstCopy) this.countFirstCopies(peer, -1);
+        if (conn.supportsFast)
+          conn.send({ type: 'reject', index: r.index, begin: r.begin, length: r.length });
+      }
     }
     peer.uploadQueue = kept;
+  }
+
+  /** The peer is gone: what it had queued is dropped. */
+  closed(peer: TorrentPeer): void {
+    this.countFirstCopies(peer, -peer.firstCopiesQueued);
+    peer.uploadQueue = [];
+  }
+
+  private countFirstCopies(peer: TorrentPeer, delta: number): void {
+    peer.firstCopiesQueued += delta;
+    this.firstCopiesQueued += delta;
+  }
+
+  private dequeue(peer: TorrentPeer, i: number): QueuedBlock {
+    const [r] = peer.uploadQueue.splice(i, 1);
+    if (r!.firstCopy) this.countFirstCopies(peer, -1);
+    return r!;
+  }
+
+  /** Where in the peer's queue the next block to send is, or -1 when its copies must wait. */
+  private nextToSend(peer: TorrentPeer): number {
+    const q = peer.uploadQueue;
+    if (
+      q[0]!.firstCopy ||
+      this.firstCopiesQueued === 0 ||
+      this.ctx.limiter.hasSpare(SPARE_SECONDS_FOR_COPIES)
+    )
+      return 0;
+    return peer.firstCopiesQueued > 0 ? q.findIndex((r) => r.firstCopy) : -1;
   }
 
   /** `block` is held in the piece cache: released here once the socket is done with it. */
@@ -93,6 +146,10 @@ export class BlockServer {
         }
         const cache = this.ctx.pieceCache();
         if (!cache) break;
+        if (this.nextToSend(peer) < 0) {
+          await sleep(COPY_WAIT_MS);
+          continue;
+        }
         // Blocks of pieces already in memory go out in one corked batch: one writev, no awaits.
         conn.stream.cork();
         try {
@@ -102,10 +159,12 @@ export class BlockServer {
             !conn.congested &&
             this.ctx.limiter.delay() === 0
           ) {
-            const next = peer.uploadQueue[0]!;
+            const i = this.nextToSend(peer);
+            if (i < 0) break;
+            const next = peer.uploadQueue[i]!;
             const block = cache.peek(next.index, next.begin, next.length);
             if (!block) break;
-            peer.uploadQueue.shift();
+            this.dequeue(peer, i);
             this.send(peer, next, block, cache);
           }
         } finally {
@@ -118,7 +177,9 @@ export class BlockServer {
           this.ctx.limiter.delay() > 0
         )
           continue;
-        const r = peer.uploadQueue.shift()!;
+        const i = this.nextToSend(peer);
+        if (i < 0) continue;
+        const r = this.dequeue(peer, i);
         const data = await cache.read(r.index, r.begin, r.length);
         this.send(peer, r, data, cache);
       }

@@ -53,7 +53,8 @@ export function blockKey(b: BlockRef): string {
  * Events: 'handshake' (Handshake), 'message' (Message, after the handshake, minus what this
  * class handles itself), 'extended-handshake' (ExtendedHandshake), 'block' (index, begin, data:
  * valid only during the event, it may be a view of a reused read buffer: copy what you keep),
- * 'requests-dropped' (BlockRef[]: the peer will not send them), 'close' (reason).
+ * 'requests-dropped' (BlockRef[]: the peer will not send them; then true
+ * when it rejected them while unchoking us, not as part of a choke), 'close' (reason).
  */
 export class PeerConnection extends EventEmitter {
   readonly address: string;
@@ -368,7 +369,7 @@ export class PeerConnection extends EventEmitter {
         const entry = this.outstanding.get(key);
         if (entry) {
           this.outstanding.delete(key);
-          this.emit('requests-dropped', [entry.block]);
+          this.emit('requests-dropped', [entry.block], !this.peerChoking);
         }
         return;
       }

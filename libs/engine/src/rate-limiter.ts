@@ -44,6 +44,18 @@ export class TokenBucket {
     return Math.max(own, this.parent ? this.parent.delay() : 0);
   }
 
+  /**
+   * Whether the bucket and its parents hold at least `seconds` of their rate: the limit is not what
+   * holds senders back just now. Always true when nothing limits.
+   */
+  hasSpare(seconds: number): boolean {
+    if (this.rate > 0) {
+      this.refill();
+      if (this.tokens < this.rate * seconds) return false;
+    }
+    return this.parent ? this.parent.hasSpare(seconds) : true;
+  }
+
   private takeOwn(bytes: number): number {
     if (this.rate <= 0) return 0;
     this.refill();

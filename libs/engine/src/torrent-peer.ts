@@ -1,5 +1,7 @@
 import type { Bitfield } from '@swarmhub/wire';
-import type { BlockRef, PeerConnection } from './peer-connection.js';
+import { type FirstCopiesPeerState, newFirstCopiesPeerState } from './first-copies.js';
+import type { QueuedBlock } from './block-server.js';
+import type { PeerConnection } from './peer-connection.js';
 
 /** What a torrent keeps about one connected peer. */
 export interface TorrentPeer {
@@ -13,9 +15,15 @@ export interface TorrentPeer {
   hasCount: number;
   /** What the peer announced before we had the metadata to size a bitfield. */
   early: { bitfield?: Buffer; all?: boolean; haves: number[] };
-  uploadQueue: BlockRef[];
+  uploadQueue: QueuedBlock[];
+  /** How many entries of uploadQueue are first copies (kept by BlockServer). */
+  firstCopiesQueued: number;
   pumping: boolean;
   allowedFastGiven: Set<number>;
+  /** What our FirstCopies policy remembers of the peer while we seed. */
+  firstCopies: FirstCopiesPeerState;
+  /** Pieces the peer turned our requests for away (BEP 6 reject): asked of other peers first. */
+  refusedPieces: Set<number>;
   utMetadataId?: number;
 }
 
@@ -29,8 +37,11 @@ export function newTorrentPeer(conn: PeerConnection): TorrentPeer {
     hasCount: 0,
     early: { haves: [] },
     uploadQueue: [],
+    firstCopiesQueued: 0,
     pumping: false,
     allowedFastGiven: new Set(),
+    firstCopies: newFirstCopiesPeerState(),
+    refusedPieces: new Set(),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   type Message,
 } from '@swarmhub/wire';
 import { BlockServer } from './block-server.js';
+import { FirstCopies } from './first-copies.js';
 import { Choker } from './choker.js';
 import { EngineError } from './errors.js';
 import { connectWithFrameReader } from './frame-reader.js';
@@ -106,6 +107,8 @@ export class Torrent extends EventEmitter {
   private readonly assemblies = new Map<number, Assembly>();
   private readonly failures = new HashFailureTracker(BLOCK_SIZE);
   private readonly choker = new Choker();
+  /** While seeding: which requests to turn away so that the seed sends pieces nobody has first. */
+  private firstCopies: FirstCopies | undefined;
   private readonly metadataExchange: MetadataExchange;
   private readonly blockServer: BlockServer;
   private readonly resumeWriter: ResumeWriter;
@@ -158,6 +161,8 @@ export class Torrent extends EventEmitter {
         return m && Number.isInteger(i) && i >= 0 && i < m.pieceCount ? pieceSize(m, i) : undefined;
       },
       have: (i) => this.picker?.have(i) ?? false,
+      admit: (peer, i) =>
+        this.firstCopies?.admit(peer.firstCopies, i, Date.now(), peer.conn.supportsFast) ?? 'copy',
       limiter: this.uploadLimiter,
       onSent: (bytes) => {
         this.sessionUploaded += bytes;
@@ -513,6 +518,11 @@ export class Torrent extends EventEmitter {
   private setState(state: TorrentState): void {
     if (this.state === state) return;
     this.state = state;
+    this.firstCopies = undefined;
+    if (state === 'seeding' && this.metainfo) {
+      this.firstCopies = new FirstCopies(this.metainfo.pieceCount);
+      for (const p of this.connections.values()) if (p.has) this.firstCopies.markAllCopied(p.has);
+    }
     this.emit('state', state);
   }
 
@@ -612,8 +622,11 @@ export class Torrent extends EventEmitter {
     conn.on('block', (index: number, begin: number, data: Buffer) =>
       this.guard(peer, () => this.onBlock(peer, index, begin, data)),
     );
-    conn.on('requests-dropped', (blocks: BlockRef[]) => {
-      for (const b of blocks) this.picker?.cancelRequest(peer.key, b);
+    conn.on('requests-dropped', (blocks: BlockRef[], refused = false) => {
+      for (const b of blocks) {
+        this.picker?.cancelRequest(peer.key, b);
+        if (refused) peer.refusedPieces.add(b.index);
+      }
       this.fillAll();
     });
     conn.on('extended-handshake', (h: ExtendedHandshake) =>
@@ -695,7 +708,7 @@ export class Torrent extends EventEmitter {
       else if (peer.has && peer.hasCount > 0) this.picker.decAvailability(peer.has);
     }
     this.metadataExchange.peerGone(peer);
-    peer.uploadQueue.length = 0;
+    this.blockServer.closed(peer);
     if (!this.isActive()) return;
     if (!peer.conn.amChoking) this.scheduleRechoke();
     this.fillAll();
@@ -745,6 +758,7 @@ export class Torrent extends EventEmitter {
     peer.has = bf;
     peer.hasCount = bf.count();
     if (peer.hasCount > 0) this.picker.incAvailability(bf);
+    this.firstCopies?.markAllCopied(bf);
     this.afterAvailabilityChange(peer);
   }
 
@@ -759,6 +773,7 @@ export class Torrent extends EventEmitter {
     peer.has.set(index);
     peer.hasCount++;
     this.picker.incPiece(index);
+    this.firstCopies?.markCopied(index);
     if (!this.picker.have(index) && !peer.conn.amInterested) peer.conn.send({ type: 'interested' });
     this.afterAvailabilityChange(peer, true);
   }
@@ -773,6 +788,7 @@ export class Torrent extends EventEmitter {
     peer.has = 'all';
     peer.hasCount = this.metainfo.pieceCount;
     this.picker.incAvailability('all');
+    this.firstCopies?.markAllCopied('all');
     this.afterAvailabilityChange(peer);
   }
 
@@ -836,12 +852,15 @@ export class Torrent extends EventEmitter {
     const want = depth - conn.outstanding.size;
     // Refill in batches (a quarter of the pipeline at a time) so picking and writing are not per block.
     if (want <= 0 || (want < depth / 4 && conn.outstanding.size > 0)) return;
-    const blocks = picker.pickBlocks(
-      peer.key,
-      peer.has,
-      want,
-      onlyPieces ? { onlyPieces } : undefined,
-    );
+    let blocks = picker.pickBlocks(peer.key, peer.has, want, {
+      onlyPieces,
+      skip: peer.refusedPieces,
+    });
+    // Refused pieces are asked of this peer again once it has nothing else we want.
+    if (blocks.length === 0 && peer.refusedPieces.size > 0) {
+      peer.refusedPieces.clear();
+      blocks = picker.pickBlocks(peer.key, peer.has, want, { onlyPieces });
+    }
     conn.request(blocks);
     if (blocks.length === 0 && conn.outstanding.size === 0 && !conn.peerChoking)
       this.updateInterest(peer);

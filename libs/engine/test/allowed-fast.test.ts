@@ -1,30 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { WireDecoder, encodeHandshake, type Message } from '@swarmhub/wire';
-import { loopbackSession, makeTorrent, tempDir, waitForEvent } from './support/fixtures.js';
+import type { Message } from '@swarmhub/wire';
+import { loopbackSession, makeTorrent, tempDir } from './support/fixtures.js';
+import { rawPeer } from './support/raw-peer.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** A raw peer with the fast extension: connects, handshakes, and records the messages it gets. */
-async function rawPeer(port: number, infoHash: Buffer) {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => undefined);
-  cleanups.push(async () => socket.destroy());
-  const messages: Message[] = [];
-  const decoder = new WireDecoder();
-  socket.on('data', (chunk: Buffer) => {
-    for (const e of decoder.push(chunk)) if (e.type !== 'handshake') messages.push(e);
-  });
-  await waitForEvent(socket, 'connect');
-  const peerId = Buffer.concat([Buffer.from('-XX0001-'), randomBytes(12)]);
-  socket.write(encodeHandshake({ infoHash, peerId, fast: true }));
-  return { socket, messages };
-}
 
 async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
@@ -46,9 +29,9 @@ test('the allowed-fast set goes to one connection per address at a time', async 
   const allowed = (ms: Message[]) =>
     ms.flatMap((m) => (m.type === 'allowed-fast' ? [m.index] : [])).sort((a, b) => a - b);
 
-  const first = await rawPeer(seeder.peerPort, metainfo.infoHashBytes);
+  const first = await rawPeer(seeder.peerPort, metainfo.infoHashBytes, cleanups);
   await settle();
-  const second = await rawPeer(seeder.peerPort, metainfo.infoHashBytes);
+  const second = await rawPeer(seeder.peerPort, metainfo.infoHashBytes, cleanups);
   await settle();
   // BEP 6: the set depends on the address only, so both would get the same ten pieces for free.
   expect(allowed(first.messages)).toHaveLength(10);
@@ -58,7 +41,7 @@ test('the allowed-fast set goes to one connection per address at a time', async 
   // Once the first is gone, the next connection from the address gets the same set.
   first.socket.destroy();
   await settle();
-  const third = await rawPeer(seeder.peerPort, metainfo.infoHashBytes);
+  const third = await rawPeer(seeder.peerPort, metainfo.infoHashBytes, cleanups);
   await settle();
   expect(allowed(third.messages)).toEqual(allowed(first.messages));
 });

@@ -29,6 +29,19 @@ describe('TokenBucket', () => {
     expect(torrent.delay()).toBe(0);
   });
 
+  test('has spare while the bucket and its parents hold the asked share of their rate', () => {
+    let now = 0;
+    const session = new TokenBucket(1000, undefined, () => now);
+    const torrent = new TokenBucket(4000, session, () => now);
+    expect(new TokenBucket(0).hasSpare(0.5)).toBe(true);
+    expect(torrent.hasSpare(0.5)).toBe(true);
+    torrent.take(600); // the session bucket keeps 400 of 1000: less than half a second
+    expect(torrent.hasSpare(0.5)).toBe(false);
+    expect(torrent.hasSpare(0.4)).toBe(true);
+    now = 100; // 100 more tokens refilled
+    expect(torrent.hasSpare(0.5)).toBe(true);
+  });
+
   test('the effective rate is the tightest along the chain', () => {
     const session = new TokenBucket(0);
     const torrent = new TokenBucket(0, session);

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createTorrent, type Metainfo } from '@swarmhub/metainfo';
-import { Session, type Torrent } from '../../src/index.js';
+import { Session, type SessionOptions, type Torrent } from '../../src/index.js';
 
 export async function tempDir(
   prefix = 'swarmhub-engine-',
@@ -68,8 +68,14 @@ export function waitForEvent<T = unknown>(emitter: NodeJS.EventEmitter, event: s
 export async function loopbackSession(
   resumeDir: string,
   cleanups: (() => Promise<unknown>)[],
+  options: Partial<SessionOptions> = {},
 ): Promise<Session> {
-  const session = await Session.create({ resumeDir, peerPort: 0, listenHost: '127.0.0.1' });
+  const session = await Session.create({
+    ...options,
+    resumeDir,
+    peerPort: 0,
+    listenHost: '127.0.0.1',
+  });
   cleanups.push(() => session.close());
   return session;
 }
