@@ -167,8 +167,20 @@ function run(cmd, args, { timed = false } = {}) {
   const argv = timed ? ['-f', 'BENCH_TIME %e %U %S %M', cmd, ...args] : args;
   const child = spawn(timed ? '/usr/bin/time' : cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (c) => (output += c));
-  child.stderr.on('data', (c) => (output += c));
+  // When each piece of output arrived, to time events by what the process printed.
+  const chunks = [];
+  const onData = (c) => {
+    output += c;
+    chunks.push({ at: process.hrtime.bigint(), end: output.length });
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  /** When the process first printed something matching `re` (hrtime), or undefined. */
+  const printedAt = (re) => {
+    const m = re.exec(output);
+    if (!m) return undefined;
+    return chunks.find((c) => c.end > m.index)?.at;
+  };
   const done = new Promise((resolve) =>
     child.on('exit', (code) => {
       const m = /BENCH_TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(output);
@@ -182,7 +194,7 @@ function run(cmd, args, { timed = false } = {}) {
       });
     }),
   );
-  return { child, done, output: () => output };
+  return { child, done, output: () => output, printedAt };
 }
 
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -399,6 +411,11 @@ async function swarm(ctx, sequential) {
       'leechers to complete',
     );
     const end = process.hrtime.bigint();
+    const sinceStart = (t) => (t === undefined ? NaN : Number(t - start) / 1e9);
+    const seedReady = sinceStart(seed.printedAt(/seeding .* on port/));
+    const completions = leechers
+      .map((l) => sinceStart(l.printedAt(/complete; seeding/)))
+      .sort((a, b) => a - b);
     // Fluid model: the seed must send every byte at least once, and the leechers' uploads are not
     // capped here, so the seed's rate is the bound. Its limiter allows one second of burst at the
     // start, so in T seconds it can send at most u * (T + 1): T >= F / u - 1.
@@ -408,7 +425,14 @@ async function swarm(ctx, sequential) {
     // How many times over the seed sent the data: every byte above 1x is seed bandwidth that
     // went to a piece some leecher could have had from another.
     const uploaded = Number(/uploaded (\d+) bytes/.exec(seed.output())?.[1] ?? NaN);
-    return { seconds, bound, ratio: seconds / bound, seedCopies: uploaded / SWARM_SIZE };
+    return {
+      seconds,
+      bound,
+      ratio: seconds / bound,
+      seedCopies: uploaded / SWARM_SIZE,
+      seedReady,
+      completions,
+    };
   } finally {
     if (seed) await stop(seed);
     for (const l of leechers) await stop(l);
@@ -494,6 +518,9 @@ async function main() {
             `all complete ${s.seconds.toFixed(1)} s after the seeder was started; ` +
             `fluid lower bound ${s.bound.toFixed(1)} s; ratio ${s.ratio.toFixed(2)} (goal <= 1.3); ` +
             `the seed sent the data ${s.seedCopies.toFixed(2)} times`,
+        );
+        console.log(
+          `  seeder ready (started, checked, listening) after ${s.seedReady.toFixed(2)} s; leechers complete at ${s.completions.map((c) => c.toFixed(2)).join(', ')} s`,
         );
       }
     }
