@@ -22,8 +22,8 @@ export interface TorrentPeer {
   allowedFastGiven: Set<number>;
   /** What our FirstCopies policy remembers of the peer while we seed. */
   firstCopies: FirstCopiesPeerState;
-  /** Pieces the peer turned our requests for away (BEP 6 reject): asked of other peers first. */
-  refusedPieces: Set<number>;
+  /** Pieces the peer turned our requests for away (BEP 6 reject), and when: asked of other peers first. */
+  refusedPieces: Map<number, number>;
   utMetadataId?: number;
 }
 
@@ -41,7 +41,7 @@ export function newTorrentPeer(conn: PeerConnection): TorrentPeer {
     pumping: false,
     allowedFastGiven: new Set(),
     firstCopies: newFirstCopiesPeerState(),
-    refusedPieces: new Set(),
+    refusedPieces: new Map(),
   };
 }
 

@@ -81,6 +81,8 @@ const REQUEST_TIMEOUT_MS = 20_000;
 const ENDGAME_REQUEST_TIMEOUT_MS = 5_000;
 const RESUME_SAVE_INTERVAL_MS = 4_000;
 const CHOKE_INTERVAL_MS = 10_000;
+/** A piece a peer refused to serve is asked of it again after this long, if nobody else has it. */
+const REFUSED_RETRY_MS = 1000;
 /** Verified pieces waiting for the disk beyond this stop new requests: a slow disk slows us, never bloats us. */
 const MAX_PENDING_WRITE_BYTES = 8 << 20;
 const CLIENT_VERSION = 'Swarmhub 0.1.0';
@@ -625,7 +627,7 @@ export class Torrent extends EventEmitter {
     conn.on('requests-dropped', (blocks: BlockRef[], refused = false) => {
       for (const b of blocks) {
         this.picker?.cancelRequest(peer.key, b);
-        if (refused) peer.refusedPieces.add(b.index);
+        if (refused) peer.refusedPieces.set(b.index, Date.now());
       }
       this.fillAll();
     });
@@ -856,10 +858,17 @@ export class Torrent extends EventEmitter {
       onlyPieces,
       skip: peer.refusedPieces,
     });
-    // Refused pieces are asked of this peer again once it has nothing else we want.
+    // Refused pieces are asked of this peer again once it has nothing else we want, and not
+    // sooner than a second after the refusal (the tick comes back): a peer that refuses again at
+    // once would otherwise be asked in a loop.
     if (blocks.length === 0 && peer.refusedPieces.size > 0) {
-      peer.refusedPieces.clear();
-      blocks = picker.pickBlocks(peer.key, peer.has, want, { onlyPieces });
+      const now = Date.now();
+      for (const [index, at] of peer.refusedPieces)
+        if (now - at >= REFUSED_RETRY_MS) peer.refusedPieces.delete(index);
+      blocks = picker.pickBlocks(peer.key, peer.has, want, {
+        onlyPieces,
+        skip: peer.refusedPieces,
+      });
     }
     conn.request(blocks);
     if (blocks.length === 0 && conn.outstanding.size === 0 && !conn.peerChoking)

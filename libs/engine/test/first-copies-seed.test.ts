@@ -124,7 +124,7 @@ describe('a seed sends each piece once before it sends copies', () => {
 });
 
 describe('a leecher turned away from a piece', () => {
-  test('asks that peer for every other piece before asking for it again', async () => {
+  test('asks that peer for every other piece first, then again about once a second', async () => {
     const { dir, cleanup } = await tempDir();
     cleanups.push(cleanup);
     const seedDir = path.join(dir, 'seed');
@@ -136,9 +136,11 @@ describe('a leecher turned away from a piece', () => {
       { pieceLength: BLOCK },
     );
     const data = await readFile(dataPath);
-    // A seed of raw messages that turns away the first request it gets, then serves everything.
+    // A seed of raw messages that turns away the piece of the first request it gets for 1.5 s
+    // (every request for it in that time), and serves everything else.
     const requested: number[] = [];
     let refused: number | undefined;
+    let refusedAt = 0;
     const server = net.createServer((socket) => {
       socket.on('error', () => undefined);
       const decoder = new WireDecoder();
@@ -157,7 +159,8 @@ describe('a leecher turned away from a piece', () => {
             socket.write(encodeMessage({ type: 'unchoke' }));
           } else if (e.type === 'request') {
             requested.push(e.index);
-            if (refused === undefined) {
+            if (refused === undefined || (e.index === refused && Date.now() - refusedAt < 1500)) {
+              if (refused === undefined) refusedAt = Date.now();
               refused = e.index;
               socket.write(
                 encodeMessage({ type: 'reject', index: e.index, begin: e.begin, length: e.length }),
@@ -185,6 +188,8 @@ describe('a leecher turned away from a piece', () => {
     await waitForDone(torrent);
 
     expect(refused).toBeDefined();
+    // Asked again about once a second while it kept refusing, not in a loop.
+    expect(requested.filter((i) => i === refused).length).toBeLessThanOrEqual(3);
     const again = requested.indexOf(refused!, requested.indexOf(refused!) + 1);
     expect(again).toBeGreaterThan(0);
     // Every other piece was asked for before the refused one was asked for again.

@@ -301,7 +301,10 @@ export class PiecePicker {
     peer: PeerKey,
     peerHas: Bitfield | 'all',
     count: number,
-    options: { onlyPieces?: number[]; skip?: ReadonlySet<number> } = {},
+    options: {
+      onlyPieces?: number[];
+      skip?: ReadonlySet<number> | ReadonlyMap<number, unknown>;
+    } = {},
   ): BlockRequest[] {
     const picked: BlockRequest[] = [];
     if (count <= 0 || this.isComplete()) return picked;
