@@ -52,12 +52,14 @@ export function sanitizePath(raw: string[], field: string): string[] {
 
 /**
  * Refuses torrents whose files would collide once sanitised (two files on one path, or a file
- * where another file needs a directory): writing both in place would corrupt data.
+ * where another file needs a directory): writing both in place would corrupt data. Padding files
+ * are never written, and libtorrent names them by size alone (`.pad/16384` may occur many times).
  */
 export function checkPathConflicts(files: TorrentFile[]): void {
   const filePaths = new Set<string>();
   const dirPaths = new Set<string>();
   for (const [index, file] of files.entries()) {
+    if (file.padding) continue;
     const key = file.path.join('/');
     if (filePaths.has(key) || dirPaths.has(key)) {
       throw new MetainfoError(
@@ -85,7 +87,7 @@ export function checkPathConflicts(files: TorrentFile[]): void {
  * The absolute path of `file` under `root`. Checks the components again (a TorrentFile can be
  * built by hand) and that the result stays inside root; it cannot see symlinks already on disk.
  */
-export function resolveFilePath(root: string, file: TorrentFile): string {
+export function resolveFilePath(root: string, file: Pick<TorrentFile, 'path'>): string {
   const base = resolve(root);
   if (file.path.length === 0) throw new MetainfoError('UNSAFE_PATH', 'file path is empty', 'path');
   for (const component of file.path) {

@@ -71,6 +71,11 @@ function urlList(v: BValue | undefined, field: string): string[] {
   return urls;
 }
 
+/** BEP 47 `attr`: one character per flag, in any order; unknown flags are ignored. */
+function isPadding(v: BValue | undefined, field: string): boolean {
+  return text(v, field)?.includes('p') ?? false;
+}
+
 function announceList(v: BValue | undefined): string[][] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw wrongType('announce-list', v, 'a list of tiers');
@@ -123,7 +128,8 @@ function parseFiles(list: BValue, name: string): TorrentFile[] {
     }
     const components = rawPath.map((c, j) => text(c, `${field}.path[${j}]`)!);
     const path = [name, ...sanitizePath(components, `${field}.path`)];
-    files.push({ path, length: fileLength, offset });
+    const padding = isPadding(entry.attr, `${field}.attr`);
+    files.push({ path, length: fileLength, offset, padding });
     offset += fileLength;
     if (!Number.isSafeInteger(offset))
       throw new MetainfoError('BAD_FIELD', 'total length of info.files is too large', 'info.files');
@@ -167,9 +173,11 @@ function parseInfo(info: BDict): InfoFields {
     throw new MetainfoError('BAD_FIELD', 'info has both length and files', 'info');
   if (!hasLength && !hasFiles)
     throw new MetainfoError('MISSING_FIELD', 'info has neither length nor files', 'info');
+  // A lone file cannot be padding, so a single-file attr changes nothing; its type is still checked.
+  if (!hasFiles) text(info.attr, 'info.attr');
   const files = hasFiles
     ? parseFiles(info.files!, name[0]!)
-    : [{ path: name, length: length(info.length, 'info.length'), offset: 0 }];
+    : [{ path: name, length: length(info.length, 'info.length'), offset: 0, padding: false }];
   const last = files[files.length - 1]!;
   const totalLength = last.offset + last.length;
   if (!Number.isSafeInteger(totalLength))

@@ -8,6 +8,12 @@ export interface TorrentFile {
   length: number;
   /** Byte offset of the file's first byte in the torrent's concatenated data. */
   offset: number;
+  /**
+   * A BEP 47 padding file (`attr` holds 'p'): zeros that start the next file on a piece boundary.
+   * Its bytes count in the piece hashes and the total length, but it is no file of the user's:
+   * clients neither write it to disk nor list it.
+   */
+  padding: boolean;
 }
 
 export interface Metainfo {

@@ -71,7 +71,7 @@ describe('createTorrent', () => {
     expect(parseMetainfo(torrent)).toEqual(m);
     expect(m.name).toBe('data.bin');
     expect(m.isMultiFile).toBe(false);
-    expect(m.files).toEqual([{ path: ['data.bin'], length: 100_000, offset: 0 }]);
+    expect(m.files).toEqual([{ path: ['data.bin'], length: 100_000, offset: 0, padding: false }]);
     expect(m.private).toBe(true);
     expect(m.comment).toBe('hello');
     expect(m.createdBy).toBe('Swarmhub/0.1.0');

@@ -129,7 +129,7 @@ describe('resolveFilePath', () => {
     ['empty component', ['a', '']],
     ['dot', ['.']],
   ])('refuses hand-built paths that could escape: %s', (_title, path) => {
-    const file: TorrentFile = { path, length: 1, offset: 0 };
+    const file: TorrentFile = { path, length: 1, offset: 0, padding: false };
     expect(errorOf(() => resolveFilePath(root, file)).code).toBe('UNSAFE_PATH');
   });
 });

@@ -23,7 +23,7 @@ describe('real .torrent files', () => {
     expect(m.infoHashBytes.toString('hex')).toBe(m.infoHash);
     expect(m.name).toBe('single.bin');
     expect(m.isMultiFile).toBe(false);
-    expect(m.files).toEqual([{ path: ['single.bin'], length: 100000, offset: 0 }]);
+    expect(m.files).toEqual([{ path: ['single.bin'], length: 100000, offset: 0, padding: false }]);
     expect(m.totalLength).toBe(100000);
     expect(m.pieceLength).toBe(32768);
     expect(m.pieceCount).toBe(4);
@@ -102,6 +102,140 @@ describe('optional fields', () => {
   test('private is true only for private=1', () => {
     expect(parseMetainfo(torrentWith(singleInfo({ private: 1 }))).private).toBe(true);
     expect(parseMetainfo(torrentWith(singleInfo({ private: 0 }))).private).toBe(false);
+  });
+});
+
+describe('BEP 47 padding files', () => {
+  // The shape libtorrent 2 writes: a padding entry after every file but the last, named by its size.
+  const info = Buffer.concat([
+    Buffer.from(
+      'd5:filesl' +
+        'd6:lengthi10e4:pathl5:a.binee' +
+        'd4:attr1:p6:lengthi16374e4:pathl4:.pad5:16374ee' +
+        'd6:lengthi16383e4:pathl5:b.binee' +
+        'd4:attr1:p6:lengthi1e4:pathl4:.pad1:1ee' +
+        'd4:attr2:xh6:lengthi3e4:pathl5:c.binee' +
+        'e4:name3:dir12:piece lengthi16384e6:pieces60:',
+    ),
+    Buffer.alloc(60, 7),
+    Buffer.from('e'),
+  ]);
+
+  test('attr p marks padding; its bytes stay in the offsets and the total length', () => {
+    const m = parseInfoDictionary(info);
+    expect(m.infoHash).toBe(sha1(info).toString('hex'));
+    expect(m.files).toEqual([
+      { path: ['dir', 'a.bin'], length: 10, offset: 0, padding: false },
+      { path: ['dir', '.pad', '16374'], length: 16374, offset: 10, padding: true },
+      { path: ['dir', 'b.bin'], length: 16383, offset: 16384, padding: false },
+      { path: ['dir', '.pad', '1'], length: 1, offset: 32767, padding: true },
+      { path: ['dir', 'c.bin'], length: 3, offset: 32768, padding: false },
+    ]);
+    expect(m.totalLength).toBe(32771);
+    expect(m.pieceCount).toBe(3);
+  });
+
+  test('every truncation of a torrent with padding is refused with a MetainfoError', () => {
+    const file = Buffer.concat([Buffer.from('d4:info'), info, Buffer.from('e')]);
+    expect(parseMetainfo(file).files.filter((f) => f.padding)).toHaveLength(2);
+    for (let i = 0; i < file.length; i++) errorOf(() => parseMetainfo(file.subarray(0, i)));
+  });
+
+  test.each<[string, string, boolean]>([
+    ['p alone', 'p', true],
+    ['p among other flags', 'xph', true],
+    ['executable and hidden only', 'xh', false],
+    ['a symlink', 'l', false],
+    ['unknown flags', 'z?', false],
+    ['empty', '', false],
+  ])('attr %s', (_title, attr, padding) => {
+    const m = parseMetainfo(
+      torrentWith(
+        multiInfo([['a'], ['b']], {
+          files: [
+            { length: 10, path: [Buffer.from('a')] },
+            { attr: Buffer.from(attr), length: 10, path: [Buffer.from('b')] },
+          ],
+        }),
+      ),
+    );
+    expect(m.files.map((f) => f.padding)).toEqual([false, padding]);
+  });
+
+  test('padding files may share a path, and a real file may sit where a padding path goes', () => {
+    const pad = {
+      attr: Buffer.from('p'),
+      length: 6,
+      path: [Buffer.from('.pad'), Buffer.from('6')],
+    };
+    const m = parseMetainfo(
+      torrentWith(
+        multiInfo([], {
+          files: [
+            { length: 10, path: [Buffer.from('a')] },
+            pad,
+            { length: 10, path: [Buffer.from('b')] },
+            pad,
+            { length: 10, path: [Buffer.from('.pad')] },
+          ],
+          pieces: Buffer.alloc(20, 1),
+        }),
+      ),
+    );
+    expect(m.files.map((f) => [f.path.join('/'), f.padding])).toEqual([
+      ['dir/a', false],
+      ['dir/.pad/6', true],
+      ['dir/b', false],
+      ['dir/.pad/6', true],
+      ['dir/.pad', false],
+    ]);
+  });
+
+  test('padding paths are sanitised like any other', () => {
+    const err = errorOf(() =>
+      parseMetainfo(
+        torrentWith(
+          multiInfo([], {
+            files: [
+              { length: 10, path: [Buffer.from('a')] },
+              { attr: Buffer.from('p'), length: 6, path: [Buffer.from('..'), Buffer.from('6')] },
+            ],
+            pieces: Buffer.alloc(20, 1),
+          }),
+        ),
+      ),
+    );
+    expect([err.code, err.field]).toEqual(['UNSAFE_PATH', 'info.files[1].path']);
+  });
+
+  test('a single-file attr is checked but changes nothing, even p', () => {
+    const m = parseMetainfo(torrentWith(singleInfo({ attr: Buffer.from('px') })));
+    expect(m.files).toEqual([{ path: ['file.bin'], length: 40000, offset: 0, padding: false }]);
+  });
+
+  test.each<[string, Buffer, string]>([
+    [
+      'file attr an integer',
+      torrentWith(multiInfo([], { files: [{ attr: 1, length: 10, path: [Buffer.from('a')] }] })),
+      'info.files[0].attr is an integer, expected a string',
+    ],
+    [
+      'file attr a list',
+      torrentWith(
+        multiInfo([], {
+          files: [{ attr: [Buffer.from('p')], length: 10, path: [Buffer.from('a')] }],
+        }),
+      ),
+      'info.files[0].attr is a list, expected a string',
+    ],
+    [
+      'single-file attr a dictionary',
+      torrentWith(singleInfo({ attr: {} })),
+      'info.attr is a dictionary, expected a string',
+    ],
+  ])('refuses %s', (_title, input, message) => {
+    const err = errorOf(() => parseMetainfo(input));
+    expect([err.code, err.message]).toEqual(['BAD_FIELD', message]);
   });
 });
 
