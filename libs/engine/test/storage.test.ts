@@ -233,6 +233,77 @@ describe('FileStorage', () => {
   });
 });
 
+describe('FileStorage with BEP 47 padding files', () => {
+  // Pieces of 16: a.txt and b.bin each padded to a piece boundary, as libtorrent 2 makes them.
+  const entries: Array<[string[], number, boolean]> = [
+    [['t', 'a.txt'], 10, false],
+    [['t', '.pad', '6'], 6, true],
+    [['t', 'b.bin'], 13, false],
+    [['t', '.pad', '3'], 3, true],
+    [['t', '.pad', '0'], 0, true],
+    [['t', 'c'], 5, false],
+  ];
+  const files: StorageFile[] = layout(entries.map(([p, n]) => [p, n])).map((f, i) => ({
+    ...f,
+    padding: entries[i]![2],
+  }));
+  const total = 37;
+  /** The torrent's content: random where files are, zeros where padding is. */
+  function content(): Buffer {
+    const data = randomBytes(total);
+    for (const f of files) if (f.padding) data.fill(0, f.offset, f.offset + f.length);
+    return data;
+  }
+
+  test('padding is never created on disk; it reads as zeros and writes to it are dropped', async () => {
+    const data = randomBytes(total); // non-zero in the padding too: those bytes must not land
+    const storage = new FileStorage(saveDir, files);
+    await storage.write(0, data.subarray(0, 20));
+    await storage.write(20, data.subarray(20));
+    await storage.sync();
+    const expected = Buffer.from(data);
+    expected.fill(0, 10, 16).fill(0, 29, 32);
+    expect(await storage.read(0, total)).toEqual(expected);
+    expect(await storage.read(12, 3)).toEqual(Buffer.alloc(3));
+    await storage.close();
+    expect((await readdir(path.join(saveDir, 't'))).sort()).toEqual(['a.txt', 'b.bin', 'c']);
+    expect(await readFile(path.join(saveDir, 't', 'b.bin'))).toEqual(data.subarray(16, 29));
+  });
+
+  test('a recheck passes on the real files alone, and ignores a .pad file another client left', async () => {
+    const data = content();
+    await mkdir(path.join(saveDir, 't', '.pad'), { recursive: true });
+    await writeFile(path.join(saveDir, 't', 'a.txt'), data.subarray(0, 10));
+    await writeFile(path.join(saveDir, 't', 'b.bin'), data.subarray(16, 29));
+    await writeFile(path.join(saveDir, 't', 'c'), data.subarray(32));
+    await writeFile(path.join(saveDir, 't', '.pad', '6'), 'not 0s');
+    const meta = pieceLayoutOf(data, 16);
+    const storage = new FileStorage(saveDir, files);
+    expect((await checkAll(storage, meta)).hasAll()).toBe(true);
+    expect(await storage.read(0, total)).toEqual(data);
+    await storage.close();
+    await rm(path.join(saveDir, 't', 'b.bin'));
+    const reopened = new FileStorage(saveDir, files);
+    expect([...(await checkAll(reopened, meta)).indices()]).toEqual([0, 2]);
+    await reopened.close();
+  });
+
+  test('deleteData leaves alone the .pad paths it never made, files and empty directory alike', async () => {
+    const storage = new FileStorage(saveDir, files);
+    await storage.write(0, content());
+    await mkdir(path.join(saveDir, 't', '.pad'));
+    await storage.deleteData();
+    expect(await readdir(path.join(saveDir, 't'))).toEqual(['.pad']);
+
+    await storage.write(0, content());
+    await writeFile(path.join(saveDir, 't', '.pad', '6'), 'theirs');
+    await storage.deleteData();
+    expect(await readFile(path.join(saveDir, 't', '.pad', '6'), 'utf8')).toBe('theirs');
+    expect(await readdir(path.join(saveDir, 't'))).toEqual(['.pad']);
+    await storage.close();
+  });
+});
+
 describe('verifyPiece and checkAll', () => {
   test('checkAll on partial multi-file data finds exactly the good pieces', async () => {
     const files = layout([

@@ -33,6 +33,8 @@ const WRITE_FLAGS = fsc.O_RDWR | fsc.O_CREAT | fsc.O_NOFOLLOW;
  * Pieces written in place in the torrent's final files: no piece files to merge at the end.
  * A file is created (with its parent directories) on its first write and immediately sized to
  * its full length with ftruncate, which leaves it sparse where nothing was written yet.
+ * Padding files (BEP 47) are never opened, created or deleted: their range reads as zeros and
+ * writes to it are dropped (a peer's bytes there were hashed with the piece, so they are zeros).
  */
 export class FileStorage implements Storage {
   private readonly files: StorageFile[];
@@ -55,7 +57,12 @@ export class FileStorage implements Storage {
     files: readonly StorageFile[],
     options: FileStorageOptions = {},
   ) {
-    this.files = files.map((f) => ({ path: [...f.path], length: f.length, offset: f.offset }));
+    this.files = files.map((f) => ({
+      path: [...f.path],
+      length: f.length,
+      offset: f.offset,
+      padding: f.padding === true,
+    }));
     let expected = 0;
     for (const f of this.files) {
       if (!Number.isSafeInteger(f.length) || f.length < 0 || f.offset !== expected) {
@@ -74,7 +81,13 @@ export class FileStorage implements Storage {
     this.checkOpen();
     checkRange(this.totalLength, offset, length);
     const buffer = into ? targetOf(into, length) : Buffer.allocUnsafe(length);
-    await Promise.all(this.spans(offset, length).map((span) => this.readSpan(span, buffer)));
+    const reads: Promise<void>[] = [];
+    for (const span of this.spans(offset, length)) {
+      if (this.files[span.fileIndex]!.padding) {
+        buffer.fill(0, span.bufferOffset, span.bufferOffset + span.length);
+      } else reads.push(this.readSpan(span, buffer));
+    }
+    await Promise.all(reads);
     return buffer;
   }
 
@@ -82,7 +95,11 @@ export class FileStorage implements Storage {
     this.checkOpen();
     checkRange(this.totalLength, offset, data.length);
     if (!this.emptyFilesCreated) await this.createEmptyFiles();
-    await Promise.all(this.spans(offset, data.length).map((span) => this.writeSpan(span, data)));
+    await Promise.all(
+      this.spans(offset, data.length)
+        .filter((span) => !this.files[span.fileIndex]!.padding)
+        .map((span) => this.writeSpan(span, data)),
+    );
   }
 
   async sync(): Promise<void> {
@@ -117,7 +134,10 @@ export class FileStorage implements Storage {
     await this.closeAllFiles();
   }
 
-  /** Removes the torrent's files and the directories they leave empty; never saveDir itself. */
+  /**
+   * Removes the torrent's files and the directories they leave empty; never saveDir itself, and
+   * nothing on a padding file's path, which was never ours (`.pad/` of another client, say).
+   */
   async deleteData(): Promise<void> {
     await this.closeAllFiles();
     this.deferredError = null;
@@ -126,7 +146,8 @@ export class FileStorage implements Storage {
     this.dirsToSync.clear();
     const root = path.resolve(this.saveDir);
     const dirs = new Set<string>();
-    for (const file of this.paths) {
+    for (const [i, file] of this.paths.entries()) {
+      if (this.files[i]!.padding) continue;
       await rm(file, { force: true });
       for (let dir = path.dirname(file); dir.startsWith(root + path.sep); dir = path.dirname(dir)) {
         dirs.add(dir);
@@ -389,7 +410,7 @@ export class FileStorage implements Storage {
 
   private async createEmptyFiles(): Promise<void> {
     for (let i = 0; i < this.files.length; i++) {
-      if (this.files[i]!.length !== 0) continue;
+      if (this.files[i]!.length !== 0 || this.files[i]!.padding) continue;
       const file = this.paths[i]!;
       await this.ensureParentDir(file);
       try {

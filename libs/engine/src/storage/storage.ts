@@ -20,6 +20,8 @@ export interface StorageFile {
   path: string[];
   length: number;
   offset: number;
+  /** BEP 47 padding: zeros by definition, so never on disk; reads give zeros, writes are dropped. */
+  padding?: boolean;
 }
 
 export type StorageErrorCode =
