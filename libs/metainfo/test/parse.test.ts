@@ -135,6 +135,32 @@ describe('BEP 47 padding files', () => {
     expect(m.pieceCount).toBe(3);
   });
 
+  test('a hybrid v1+v2 torrent made by libtorrent 2.0.8, hashes as libtorrent computed them', () => {
+    const m = parseMetainfo(fixture('libtorrent-hybrid-padded.torrent'));
+    // torrent_info.info_hashes().v1 of libtorrent itself.
+    expect(m.infoHash).toBe('093cfe0ff0b33e602f4cbe3bd4f2e3cce04233e9');
+    expect(m.files.map((f) => [f.path.join('/'), f.length, f.offset, f.padding])).toEqual([
+      ['padded/a.bin', 20000, 0, false],
+      ['padded/.pad/12768', 12768, 20000, true],
+      ['padded/c.txt', 5, 32768, false],
+      ['padded/.pad/16379', 16379, 32773, true],
+      ['padded/sub/b.bin', 16385, 49152, false],
+      ['padded/.pad/16383', 16383, 65537, true],
+    ]);
+    expect([m.totalLength, m.pieceCount]).toEqual([81920, 5]);
+    // The files held bytes ((i * 31 + seed) * 7) & 0xff, and the piece hashes saw zeros between them.
+    const pattern = (n: number, seed: number) =>
+      Buffer.from(Array.from({ length: n }, (_, i) => ((i * 31 + seed) * 7) & 0xff));
+    const content = Buffer.alloc(m.totalLength);
+    pattern(20000, 1).copy(content, 0);
+    Buffer.from('hello').copy(content, 32768);
+    pattern(16385, 2).copy(content, 49152);
+    for (let i = 0; i < m.pieceCount; i++) {
+      const piece = content.subarray(i * m.pieceLength, (i + 1) * m.pieceLength);
+      expect(pieceHash(m, i).equals(sha1(piece)), `piece ${i}`).toBe(true);
+    }
+  });
+
   test('every truncation of a torrent with padding is refused with a MetainfoError', () => {
     const file = Buffer.concat([Buffer.from('d4:info'), info, Buffer.from('e')]);
     expect(parseMetainfo(file).files.filter((f) => f.padding)).toHaveLength(2);
