@@ -253,23 +253,26 @@ export class Torrent extends EventEmitter {
     return stats;
   }
 
+  /** The user's files, in torrent order; BEP 47 padding files are none of them. */
   files(): FileInfo[] {
     const m = this.metainfo;
     if (!m) return [];
-    return m.files.map((f) => {
-      let downloaded = 0;
-      if (this.picker && f.length > 0) {
-        const first = Math.floor(f.offset / m.pieceLength);
-        const last = Math.floor((f.offset + f.length - 1) / m.pieceLength);
-        for (let i = first; i <= last; i++) {
-          if (!this.picker.have(i)) continue;
-          const start = Math.max(f.offset, i * m.pieceLength);
-          const end = Math.min(f.offset + f.length, i * m.pieceLength + pieceSize(m, i));
-          downloaded += end - start;
+    return m.files
+      .filter((f) => !f.padding)
+      .map((f) => {
+        let downloaded = 0;
+        if (this.picker && f.length > 0) {
+          const first = Math.floor(f.offset / m.pieceLength);
+          const last = Math.floor((f.offset + f.length - 1) / m.pieceLength);
+          for (let i = first; i <= last; i++) {
+            if (!this.picker.have(i)) continue;
+            const start = Math.max(f.offset, i * m.pieceLength);
+            const end = Math.min(f.offset + f.length, i * m.pieceLength + pieceSize(m, i));
+            downloaded += end - start;
+          }
         }
-      }
-      return { path: f.path.join('/'), length: f.length, downloaded };
-    });
+        return { path: f.path.join('/'), length: f.length, downloaded };
+      });
   }
 
   bitfield(): Buffer {
