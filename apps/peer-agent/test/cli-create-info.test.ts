@@ -156,6 +156,20 @@ describe('peer-agent info and magnet', () => {
     expect(parseMagnet(f.get('magnet')!).infoHash).toBe('78900286db6aa72d872bcf1b394af17c09006d6b');
   });
 
+  test('info lists the real files of a torrent with BEP 47 padding, and its whole length', async () => {
+    const padded = join(fixture, '..', 'libtorrent-hybrid-padded.torrent');
+    const r = await runCli(['info', padded]);
+    expect(r.code).toBe(0);
+    const f = fieldsOf(r.stdout);
+    expect(f.get('total size')).toBe('80 KiB (81920 bytes)');
+    expect(f.get('files')).toBe('3');
+    expect(r.stdout.split('\n').filter((line) => line.startsWith('  '))).toEqual([
+      '  padded/a.bin  19.53 KiB (20000 bytes)',
+      '  padded/c.txt  5 bytes',
+      '  padded/sub/b.bin  16.00 KiB (16385 bytes)',
+    ]);
+  });
+
   test('magnet prints only the magnet link', async () => {
     const r = await runCli(['magnet', fixture]);
     expect(r.code).toBe(0);

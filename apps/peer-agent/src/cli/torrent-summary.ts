@@ -45,7 +45,9 @@ export function formatDetails(m: Metainfo): string {
   if (m.createdBy !== undefined) rows.push(['created by', m.createdBy]);
   if (m.creationDate !== undefined) rows.push(['created on', m.creationDate.toISOString()]);
   if (m.comment !== undefined) rows.push(['comment', m.comment.replace(/\s+/g, ' ')]);
-  rows.push(['files', String(m.files.length)]);
-  const fileLines = m.files.map((f) => `  ${f.path.join('/')}  ${formatSize(f.length)}\n`).join('');
+  // BEP 47 padding files are no files of the user's; their bytes stay in the total size.
+  const files = m.files.filter((f) => !f.padding);
+  rows.push(['files', String(files.length)]);
+  const fileLines = files.map((f) => `  ${f.path.join('/')}  ${formatSize(f.length)}\n`).join('');
   return formatSummary(m, rows) + fileLines;
 }
