@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { decode, type BDict } from '@swarmhub/bencode';
 import { parseMetainfo } from '@swarmhub/metainfo';
 import request from 'supertest';
@@ -130,6 +131,27 @@ describe('torrent catalog (listed mode)', () => {
       infoHash: meta.infoHash,
       existing: `/api/v1/torrents/${meta.infoHash}`,
     });
+  });
+
+  test('lists and counts only the real files of a torrent with BEP 47 padding, at its whole length', async () => {
+    const file = readFileSync(
+      join(
+        import.meta.dirname,
+        '../../../libs/metainfo/test/fixtures/libtorrent-hybrid-padded.torrent',
+      ),
+    );
+    const res = await upload(file, { title: 'padded by libtorrent' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ totalSize: 81920, fileCount: 3 });
+    expect(res.body.files).toEqual([
+      { path: 'padded/a.bin', size: 20000 },
+      { path: 'padded/c.txt', size: 5 },
+      { path: 'padded/sub/b.bin', size: 16385 },
+    ]);
+    const search = (q: string) =>
+      request(tracker.url).get(`/api/v1/torrents?q=${encodeURIComponent(q)}`);
+    expect((await search('b.bin')).body.total).toBe(1);
+    expect((await search('16379')).body.total).toBe(0);
   });
 
   const info = (overrides: BDict = {}): BDict => ({

@@ -65,6 +65,17 @@ const SQL_SORT: Record<
 
 const FILE_ROWS_PER_STATEMENT = 200;
 
+/**
+ * The files a user gets, each with its index in the torrent: BEP 47 padding files are none of
+ * them, so they are not listed, counted or searched, while their bytes stay in total_size (the
+ * torrent's length, as other clients show it and magnets carry it).
+ */
+function userFiles(m: Metainfo): { index: number; path: string; size: number }[] {
+  return m.files.flatMap((f, index) =>
+    f.padding ? [] : [{ index, path: f.path.join('/'), size: f.length }],
+  );
+}
+
 /** The torrent catalog: uploads, search, details and deletion, over SQLite and the live swarms. */
 @Injectable()
 export class TorrentCatalog {
@@ -102,7 +113,7 @@ export class TorrentCatalog {
     }
     this.index.add(infoHash);
     this.metrics.uploads.inc({ result: 'created' });
-    this.logger.log(`catalogued ${infoHash} "${title}" (${metainfo.files.length} files)`);
+    this.logger.log(`catalogued ${infoHash} "${title}" (${userFiles(metainfo).length} files)`);
     return this.detail(infoHash);
   }
 
@@ -261,6 +272,7 @@ export class TorrentCatalog {
     fields: { title: string; description?: string; category?: string; tags: string[] },
   ): Promise<void> {
     const trackers = [...new Set(m.announceList.flat())];
+    const files = userFiles(m);
     await manager.query(
       `INSERT INTO torrents (info_hash, title, description, category, tags, name, total_size,
          piece_length, piece_count, file_count, private, created_by, comment, creation_date,
@@ -276,7 +288,7 @@ export class TorrentCatalog {
         m.totalLength,
         m.pieceLength,
         m.pieceCount,
-        m.files.length,
+        files.length,
         m.private ? 1 : 0,
         m.createdBy ?? null,
         m.comment ?? null,
@@ -286,18 +298,24 @@ export class TorrentCatalog {
         data,
       ],
     );
-    const paths = m.files.map((f) => f.path.join('/'));
-    for (let i = 0; i < m.files.length; i += FILE_ROWS_PER_STATEMENT) {
-      const batch = m.files.slice(i, i + FILE_ROWS_PER_STATEMENT);
+    for (let i = 0; i < files.length; i += FILE_ROWS_PER_STATEMENT) {
+      const batch = files.slice(i, i + FILE_ROWS_PER_STATEMENT);
       await manager.query(
         `INSERT INTO torrent_files (info_hash, file_index, path, size) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
-        batch.flatMap((f, j) => [m.infoHash, i + j, paths[i + j], f.length]),
+        batch.flatMap((f) => [m.infoHash, f.index, f.path, f.size]),
       );
     }
     await manager.query(
       `INSERT INTO torrents_fts (rowid, info_hash, title, name, files, tags)
        SELECT rowid, ?, ?, ?, ?, ? FROM torrents WHERE info_hash = ?`,
-      [m.infoHash, fields.title, m.name, paths.join('\n'), fields.tags.join(' '), m.infoHash],
+      [
+        m.infoHash,
+        fields.title,
+        m.name,
+        files.map((f) => f.path).join('\n'),
+        fields.tags.join(' '),
+        m.infoHash,
+      ],
     );
   }
 
