@@ -1,8 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect } from 'vitest';
 import { ARIA2_SEED, spawnAria2 } from '../../../test-support/aria2.js';
 import { sha256File } from '../../../test-support/files.js';
+import { makePaddedTorrent } from '../../../test-support/padded-torrent.js';
 import { testWithTools } from '../../../test-support/tools.js';
 import {
   agentSessionArgs,
@@ -65,6 +66,67 @@ describe('interop with aria2', () => {
       const out = path.join(dir, 'agent-out');
       await expectAgentDownload({ dir, track }, torrent, out, data, SIZE);
       await aria.stop('SIGTERM');
+    },
+  );
+
+  /** libtorrent's layout at 256 KiB pieces: `.pad/<size>` after the first two files. */
+  const PADDED: [string, number][] = [
+    ['a.bin', 3 * 1024 * 1024 + 12_345],
+    ['sub/b.bin', 700_001],
+    ['c.txt', 5],
+  ];
+
+  testWithTools('aria2c')(
+    'a torrent with BEP 47 padding files goes from our agent to aria2c and back, no .pad file on our side',
+    async () => {
+      const test = await startTest('aria2-padded');
+      const seedDir = path.join(test.dir, 'seed');
+      const torrent = path.join(test.dir, 'padded.torrent');
+      await writeFile(
+        torrent,
+        await makePaddedTorrent(seedDir, 'padded', PADDED, {
+          pieceLength: 256 * 1024,
+          announce: test.announceUrl,
+        }),
+      );
+      const seeder = test.track(
+        spawnAgent(['seed', torrent, seedDir, ...agentSessionArgs(path.join(test.dir, 'agent'))]),
+      );
+      await seeder.waitFor(/seeding padded on port \d+/);
+      const ariaOut = path.join(test.dir, 'aria2-out');
+      const aria = test.track(
+        await spawnAria2(['--bt-tracker-interval=5', '--seed-time=0', '-d', ariaOut, torrent]),
+      );
+      expect(await aria.exited, aria.output).toBe(0);
+      expect(await seeder.stop('SIGTERM')).toBe(0);
+
+      const ariaSeed = test.track(
+        await spawnAria2(['--bt-tracker-interval=5', ...ARIA2_SEED, '-d', ariaOut, torrent]),
+      );
+      const out = path.join(test.dir, 'agent-out');
+      const leecher = test.track(
+        spawnAgent([
+          'download',
+          torrent,
+          '--out',
+          out,
+          ...agentSessionArgs(path.join(test.dir, 'agent-leecher')),
+        ]),
+      );
+      expect(await leecher.exited, leecher.output).toBe(0);
+      await ariaSeed.stop('SIGTERM');
+      expect((await readdir(out, { recursive: true })).sort()).toEqual([
+        'padded',
+        'padded/a.bin',
+        'padded/c.txt',
+        'padded/sub',
+        'padded/sub/b.bin',
+      ]);
+      for (const [rel] of PADDED) {
+        const original = await sha256File(path.join(seedDir, 'padded', rel));
+        expect(await sha256File(path.join(ariaOut, 'padded', rel)), rel).toBe(original);
+        expect(await sha256File(path.join(out, 'padded', rel)), rel).toBe(original);
+      }
     },
   );
 });

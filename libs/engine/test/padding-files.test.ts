@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { encode, type BDict } from '@swarmhub/bencode';
-import { parseMetainfo, type Metainfo } from '@swarmhub/metainfo';
+import { parseMetainfo } from '@swarmhub/metainfo';
 import { afterEach, describe, expect, test } from 'vitest';
+import { makePaddedTorrent } from '../../../test-support/padded-torrent.js';
 import { loopbackSession, sha256File, tempDir, waitForDone } from './support/fixtures.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -18,48 +17,6 @@ const REAL_FILES: [string, number][] = [
   ['sub/b.bin', 4 * PIECE_LENGTH + 7_232],
   ['c.txt', 5],
 ];
-
-/**
- * The torrent libtorrent 2 would make of REAL_FILES (written under `root/padded`): a padding entry
- * after every file but the last, pieces hashed with zeros in the padding. No .pad file is on disk.
- */
-async function makePaddedTorrent(root: string): Promise<Metainfo> {
-  const entries: BDict[] = [];
-  const content: Buffer[] = [];
-  for (const [i, [rel, size]] of REAL_FILES.entries()) {
-    const data = randomBytes(size);
-    const file = path.join(root, 'padded', rel);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, data);
-    entries.push({ length: size, path: rel.split('/').map((c) => Buffer.from(c)) });
-    content.push(data);
-    const pad = (PIECE_LENGTH - (size % PIECE_LENGTH)) % PIECE_LENGTH;
-    if (i < REAL_FILES.length - 1 && pad > 0) {
-      entries.push({
-        attr: Buffer.from('p'),
-        length: pad,
-        path: ['.pad', String(pad)].map((c) => Buffer.from(c)),
-      });
-      content.push(Buffer.alloc(pad));
-    }
-  }
-  const all = Buffer.concat(content);
-  const hashes: Buffer[] = [];
-  for (let offset = 0; offset < all.length; offset += PIECE_LENGTH) {
-    hashes.push(
-      createHash('sha1')
-        .update(all.subarray(offset, offset + PIECE_LENGTH))
-        .digest(),
-    );
-  }
-  const info: BDict = {
-    files: entries,
-    name: Buffer.from('padded'),
-    'piece length': PIECE_LENGTH,
-    pieces: Buffer.concat(hashes),
-  };
-  return parseMetainfo(encode({ info }));
-}
 
 /** Every file under dir, relative, '/'-separated, sorted. */
 async function listFiles(dir: string): Promise<string[]> {
@@ -76,7 +33,9 @@ describe('BEP 47 padding files', () => {
     cleanups.push(cleanup);
     const seedDir = path.join(dir, 'seed');
     const outDir = path.join(dir, 'out');
-    const metainfo = await makePaddedTorrent(seedDir);
+    const metainfo = parseMetainfo(
+      await makePaddedTorrent(seedDir, 'padded', REAL_FILES, { pieceLength: PIECE_LENGTH }),
+    );
     expect(metainfo.files.filter((f) => f.padding).map((f) => f.path.join('/'))).toEqual([
       'padded/.pad/9152',
       'padded/.pad/9152',
