@@ -632,7 +632,11 @@ export class Torrent extends EventEmitter {
         this.picker?.cancelRequest(peer.key, b);
         if (refused) peer.refusedPieces.set(b.index, Date.now());
       }
-      this.fillAll();
+      // A reject frees one block: the peer asks for another, and the others pick it up with their
+      // next block (a seed that refuses copies sends thousands; refilling every peer on each was
+      // a good part of a leecher's CPU). A choke frees many: everyone may take them.
+      if (refused) this.fillRequests(peer);
+      else this.fillAll();
     });
     conn.on('extended-handshake', (h: ExtendedHandshake) =>
       this.guard(peer, () => this.metadataExchange.onExtendedHandshake(peer, h)),
