@@ -398,6 +398,7 @@ async function swarm(ctx, sequential) {
       120_000,
       'leechers to start',
     );
+    const leecherCpuBefore = leechers.map((l) => cpuSecondsOf(l.child.pid));
     const start = process.hrtime.bigint();
     seed = await seeder('ours', torrent, dataFile, work, [
       '--upload-limit',
@@ -411,6 +412,12 @@ async function swarm(ctx, sequential) {
       'leechers to complete',
     );
     const end = process.hrtime.bigint();
+    // The swarm shares this machine's cores: CPU time tells how busy it was.
+    const leecherCpu = leechers.reduce(
+      (sum, l, i) => sum + cpuSecondsOf(l.child.pid) - leecherCpuBefore[i],
+      0,
+    );
+    const seedCpu = cpuSecondsOf(seed.child.pid);
     const sinceStart = (t) => (t === undefined ? NaN : Number(t - start) / 1e9);
     const seedReady = sinceStart(seed.printedAt(/seeding .* on port/));
     const completions = leechers
@@ -432,6 +439,8 @@ async function swarm(ctx, sequential) {
       seedCopies: uploaded / SWARM_SIZE,
       seedReady,
       completions,
+      leecherCpu,
+      seedCpu,
     };
   } finally {
     if (seed) await stop(seed);
@@ -520,7 +529,8 @@ async function main() {
             `the seed sent the data ${s.seedCopies.toFixed(2)} times`,
         );
         console.log(
-          `  seeder ready (started, checked, listening) after ${s.seedReady.toFixed(2)} s; leechers complete at ${s.completions.map((c) => c.toFixed(2)).join(', ')} s`,
+          `  seeder ready (started, checked, listening) after ${s.seedReady.toFixed(2)} s; leechers complete at ${s.completions.map((c) => c.toFixed(2)).join(', ')} s\n` +
+            `  CPU while the clock ran: leechers ${s.leecherCpu.toFixed(1)} s in all, seeder ${s.seedCpu.toFixed(1)} s (${os.cpus().length} cores: ${(os.cpus().length * s.seconds).toFixed(1)} s available)`,
         );
       }
     }
