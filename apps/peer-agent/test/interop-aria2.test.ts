@@ -69,6 +69,43 @@ describe('interop with aria2', () => {
     },
   );
 
+  testWithTools('aria2c', 'mktorrent')(
+    'three aria2c leechers download from our seed at once (it rejects copies while some piece has none)',
+    async () => {
+      const { dir, data, torrent, track } = await setup();
+      const arias = [];
+      for (let i = 0; i < 3; i++) {
+        arias.push(
+          track(
+            await spawnAria2([
+              '--bt-tracker-interval=5',
+              '--seed-time=0',
+              '-d',
+              path.join(dir, `aria2-out-${i}`),
+              torrent,
+            ]),
+          ),
+        );
+      }
+      // Capped, so that the first copies take a while and the leechers' requests meet rejects.
+      const seeder = track(
+        spawnAgent([
+          'seed',
+          torrent,
+          data,
+          '--upload-limit',
+          String(8 << 20),
+          ...agentSessionArgs(path.join(dir, 'agent')),
+        ]),
+      );
+      for (const aria of arias) expect(await aria.exited, aria.output).toBe(0);
+      const expected = await sha256File(data);
+      for (let i = 0; i < 3; i++)
+        expect(await sha256File(path.join(dir, `aria2-out-${i}`, 'payload.bin'))).toBe(expected);
+      expect(await seeder.stop('SIGTERM')).toBe(0);
+    },
+  );
+
   /** libtorrent's layout at 256 KiB pieces: `.pad/<size>` after the first two files. */
   const PADDED: [string, number][] = [
     ['a.bin', 3 * 1024 * 1024 + 12_345],

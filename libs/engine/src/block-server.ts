@@ -21,7 +21,7 @@ export interface BlockServerContext {
   pieceSize(index: number): number | undefined;
   have(index: number): boolean;
   /** Whether and how to serve `peer` this piece (see FirstCopies); refused only to fast-extension peers. */
-  admit(peer: TorrentPeer, index: number): Admission;
+  admit(peer: TorrentPeer, block: BlockRef): Admission;
   limiter: TokenBucket;
   onSent(bytes: number): void;
   onError(err: Error): void;
@@ -53,7 +53,7 @@ export class BlockServer {
     const allowed = !conn.amChoking || peer.allowedFastGiven.has(r.index);
     const admission =
       valid && allowed && peer.uploadQueue.length < MAX_UPLOAD_QUEUE
-        ? this.ctx.admit(peer, r.index)
+        ? this.ctx.admit(peer, r)
         : 'refused';
     if (admission === 'refused') {
       if (conn.supportsFast)

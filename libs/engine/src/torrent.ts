@@ -163,8 +163,9 @@ export class Torrent extends EventEmitter {
         return m && Number.isInteger(i) && i >= 0 && i < m.pieceCount ? pieceSize(m, i) : undefined;
       },
       have: (i) => this.picker?.have(i) ?? false,
-      admit: (peer, i) =>
-        this.firstCopies?.admit(peer.firstCopies, i, Date.now(), peer.conn.supportsFast) ?? 'copy',
+      admit: (peer, block) =>
+        this.firstCopies?.admit(peer.firstCopies, block, Date.now(), peer.conn.supportsFast) ??
+        'copy',
       limiter: this.uploadLimiter,
       onSent: (bytes) => {
         this.sessionUploaded += bytes;

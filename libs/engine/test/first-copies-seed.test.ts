@@ -70,6 +70,15 @@ describe('a seed sends each piece once before it sends copies', () => {
     // A peer without the fast extension cannot be told, so it is served.
     requestPiece(plain, 0, 1);
     await plain.waitFor(pieceOf(0), 'piece 0 for the peer without the fast extension');
+    // A client that asks again at once (aria2c does) gets the block, and is not turned away again.
+    const eager = await joinedLeecher(seeder.peerPort, hash);
+    requestPiece(eager, 0, 1);
+    await eager.waitFor(rejectOf(0), 'a reject of piece 0 for the eager peer');
+    requestPiece(eager, 0, 1);
+    await eager.waitFor(pieceOf(0), 'piece 0 for the eager peer, asked again at once');
+    requestPiece(eager, 1, 1);
+    await eager.waitFor(pieceOf(1), 'piece 1 for the eager peer');
+    expect(eager.messages.filter((m) => m.type === 'reject')).toHaveLength(1);
     // b asks for piece 0 again a second later: it insists, and gets it.
     await sleep(INSIST_AFTER_MS);
     requestPiece(b, 0, 1);
