@@ -12,9 +12,9 @@ import {
   type Message,
 } from '@swarmhub/wire';
 import { BlockServer } from './block-server.js';
-import { FirstCopies } from './first-copies.js';
 import { Choker } from './choker.js';
 import { EngineError } from './errors.js';
+import { FirstCopies } from './first-copies.js';
 import { connectWithFrameReader } from './frame-reader.js';
 import { HashFailureTracker } from './hash-failure-tracker.js';
 import { MetadataExchange, OUR_UT_METADATA_ID } from './metadata-exchange.js';
